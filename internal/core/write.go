@@ -1,0 +1,215 @@
+package core
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"io"
+	"sync"
+
+	"github.com/arcastore/arca/internal/checksum"
+	"github.com/arcastore/arca/internal/engine"
+)
+
+// Body is an upload's request body and what the client said about it.
+type Body struct {
+	R io.Reader
+	// Size is the declared length, or -1 when unknown (chunked).
+	Size int64
+	// MD5 is the digest the client declared (Content-MD5), or nil.
+	MD5 []byte
+	// Max bounds the body; 0 means no bound beyond Size.
+	Max int64
+	// SHA1, when set, asks for the body's SHA-1 as well.
+	SHA1 bool
+}
+
+// written is data that has been stored but not yet published: a blob that is
+// durable but not named by any record, or inline bytes to put in the batch.
+type written struct {
+	extent Extent
+	inline []byte // for inline extents
+	sums   checksum.Sums
+}
+
+var copyBufs = sync.Pool{New: func() any { b := make([]byte, 256<<10); return &b }}
+
+// limitReader fails once more than max bytes have been read.
+type limitReader struct {
+	r io.Reader
+	n int64 // bytes left before the limit trips
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if l.n <= 0 {
+		// Probe for one more byte to tell "exactly at the limit" from "over".
+		var one [1]byte
+		n, err := l.r.Read(one[:])
+		if n > 0 {
+			return 0, ErrEntityTooLarge
+		}
+		return 0, err
+	}
+	if int64(len(p)) > l.n {
+		p = p[:l.n]
+	}
+	n, err := l.r.Read(p)
+	l.n -= int64(n)
+	return n, err
+}
+
+// writeData stores a body: inline when it ends within InlineMax bytes (and
+// allowInline), otherwise as a blob. MD5 and CRC-64 are computed in the same
+// pass that stores the bytes. On error nothing remains stored.
+func (s *Store) writeData(ctx context.Context, body Body, allowInline bool) (*written, error) {
+	if body.Max > 0 && body.Size > body.Max {
+		return nil, ErrEntityTooLarge
+	}
+	var r io.Reader = body.R
+	if r == nil {
+		r = bytes.NewReader(nil)
+	}
+	if body.Size < 0 && body.Max > 0 {
+		r = &limitReader{r: r, n: body.Max}
+	}
+	h := checksum.New()
+	if body.SHA1 {
+		h = checksum.NewWithSHA1()
+	}
+
+	bp := copyBufs.Get().(*[]byte)
+	defer copyBufs.Put(bp)
+	buf := *bp
+
+	// Read the head. If the body ends inside it, store it inline.
+	headMax := len(buf)
+	if allowInline && s.inlineMax >= 0 && s.inlineMax+1 < headMax {
+		headMax = s.inlineMax + 1
+	}
+	n, err := io.ReadFull(r, buf[:headMax])
+	ended := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+	if err != nil && !ended {
+		return nil, readErr(err)
+	}
+	if ended && allowInline && n <= s.inlineMax {
+		h.Write(buf[:n])
+		w := &written{inline: append([]byte(nil), buf[:n]...)}
+		w.sums = h.Sum()
+		w.extent = Extent{ID: inlineID(), Size: int64(n), Inline: true}
+		if err := checkBody(body, w.sums); err != nil {
+			return nil, err
+		}
+		return w, nil
+	}
+
+	bw, err := s.blobs.Create(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			bw.Abort()
+		}
+	}()
+	mw := io.MultiWriter(h, bw)
+	if _, err := mw.Write(buf[:n]); err != nil {
+		return nil, err
+	}
+	if !ended {
+		for {
+			m, rerr := r.Read(buf)
+			if m > 0 {
+				if _, werr := mw.Write(buf[:m]); werr != nil {
+					return nil, werr
+				}
+			}
+			if rerr == io.EOF {
+				break
+			}
+			if rerr != nil {
+				return nil, readErr(rerr)
+			}
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	w := &written{sums: h.Sum()}
+	if err := checkBody(body, w.sums); err != nil {
+		return nil, err
+	}
+	size, err := bw.Commit()
+	if err != nil {
+		return nil, err
+	}
+	ok = true
+	w.extent = Extent{ID: bw.ID(), Size: size}
+	return w, nil
+}
+
+func readErr(err error) error {
+	switch {
+	case errors.Is(err, ErrEntityTooLarge), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return ErrIncompleteBody
+	}
+	return detail(ErrBodyRead, "%v", err)
+}
+
+func checkBody(body Body, sums checksum.Sums) error {
+	if body.Size >= 0 && sums.Size != body.Size {
+		return ErrIncompleteBody
+	}
+	if body.MD5 != nil && !bytes.Equal(body.MD5, sums.MD5[:]) {
+		return ErrBadDigest
+	}
+	return nil
+}
+
+func inlineID() string {
+	var r [12]byte
+	_, _ = rand.Read(r[:])
+	return "i" + hex.EncodeToString(r[:])
+}
+
+// stage adds w's data to a batch (inline bytes, or the blob's reference).
+func stage(b engine.Batch, e Extent, inline []byte, owner []byte) {
+	if e.Inline {
+		b.Set(dataKey(e.ID), inline)
+		return
+	}
+	b.Set(refKey(e.ID), owner)
+}
+
+// unstage removes extents' data from a batch; blobs are returned so the
+// caller deletes them after the batch commits.
+func unstage(b engine.Batch, extents []Extent) (blobs []string) {
+	for _, e := range extents {
+		if e.Inline {
+			b.Delete(dataKey(e.ID))
+			continue
+		}
+		b.Delete(refKey(e.ID))
+		blobs = append(blobs, e.ID)
+	}
+	return blobs
+}
+
+// discard forgets data that was written but never published.
+func (s *Store) discard(w *written) {
+	if w != nil && !w.extent.Inline && w.extent.ID != "" {
+		s.deleteBlobs([]string{w.extent.ID})
+	}
+}
+
+func (s *Store) deleteBlobs(ids []string) {
+	for _, id := range ids {
+		if err := s.blobs.Delete(id); err != nil {
+			s.log.Warn("deleting blob", "blob", id, "err", err)
+		}
+	}
+}

@@ -1,0 +1,282 @@
+package local
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/arcastore/arca/internal/engine"
+)
+
+// Blobs stores each blob as one file, blobs/<2 hex>/<32 hex>, written in
+// place. Ids are random, so names never collide and never derive from object
+// keys: nothing a client sends reaches a file path.
+//
+// A blob file that exists but that no metadata names is an orphan: an upload
+// that failed (removed at once by Abort) or one cut short by a crash (left
+// for the sweep at the next start, see core).
+type Blobs struct {
+	root string
+	dirs [256]dirSyncer
+}
+
+var _ engine.Blobs = (*Blobs)(nil)
+
+// OpenBlobs opens (creating if needed) the blob store rooted at dir.
+func OpenBlobs(dir string) (*Blobs, error) {
+	b := &Blobs{root: dir}
+	for i := range b.dirs {
+		p := filepath.Join(dir, fmt.Sprintf("%02x", i))
+		if err := os.MkdirAll(p, 0o755); err != nil {
+			return nil, err
+		}
+		b.dirs[i].path = p
+	}
+	if err := syncDir(dir); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+func newID() (string, byte) {
+	var r [16]byte
+	_, _ = rand.Read(r[:])
+	return hex.EncodeToString(r[:]), r[0]
+}
+
+func validID(id string) bool {
+	if len(id) != 32 {
+		return false
+	}
+	_, err := hex.DecodeString(id)
+	return err == nil
+}
+
+func (b *Blobs) path(id string) (string, error) {
+	if !validID(id) {
+		return "", fmt.Errorf("local: bad blob id %q", id)
+	}
+	return filepath.Join(b.root, id[:2], id), nil
+}
+
+// Create implements engine.Blobs. The directory entry is made durable in the
+// background while the caller writes, and Commit waits for it.
+func (b *Blobs) Create(ctx context.Context) (engine.BlobWriter, error) {
+	id, first := newID()
+	p := filepath.Join(b.root, id[:2], id)
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	w := &blobWriter{id: id, f: f, path: p, dirDone: make(chan error, 1)}
+	d := &b.dirs[first]
+	go func() { w.dirDone <- d.sync() }()
+	return w, nil
+}
+
+type blobWriter struct {
+	id      string
+	f       *os.File
+	path    string
+	n       int64
+	dirDone chan error
+	done    bool
+}
+
+func (w *blobWriter) ID() string { return w.id }
+
+func (w *blobWriter) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	w.n += int64(n)
+	return n, err
+}
+
+func (w *blobWriter) Commit() (int64, error) {
+	if w.done {
+		return 0, errors.New("local: blob writer already finished")
+	}
+	err := fdatasync(w.f)
+	if cerr := w.f.Close(); err == nil {
+		err = cerr
+	}
+	if derr := <-w.dirDone; err == nil {
+		err = derr
+	}
+	w.dirDone = nil
+	if err != nil {
+		w.done = true
+		os.Remove(w.path)
+		return 0, err
+	}
+	w.done = true
+	return w.n, nil
+}
+
+func (w *blobWriter) Abort() {
+	if w.done {
+		return
+	}
+	w.done = true
+	w.f.Close()
+	os.Remove(w.path)
+	if w.dirDone != nil {
+		go func(c chan error) { <-c }(w.dirDone)
+	}
+}
+
+// Open implements engine.Blobs.
+func (b *Blobs) Open(id string) (engine.Blob, error) {
+	p, err := b.path(id)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, engine.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &fileBlob{f: f, size: st.Size()}, nil
+}
+
+type fileBlob struct {
+	f    *os.File
+	size int64
+}
+
+func (b *fileBlob) Size() int64                             { return b.size }
+func (b *fileBlob) File() *os.File                          { return b.f }
+func (b *fileBlob) Close() error                            { return b.f.Close() }
+func (b *fileBlob) ReadAt(p []byte, off int64) (int, error) { return b.f.ReadAt(p, off) }
+
+// Delete implements engine.Blobs. The removal is not synced: a blob that
+// reappears after a crash is an orphan and the sweep reclaims it.
+func (b *Blobs) Delete(id string) error {
+	p, err := b.path(id)
+	if err != nil {
+		return err
+	}
+	err = os.Remove(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return err
+}
+
+// Walk implements engine.Blobs.
+func (b *Blobs) Walk(fn func(id string, created time.Time) error) error {
+	for i := range b.dirs {
+		ents, err := os.ReadDir(b.dirs[i].path)
+		if err != nil {
+			return err
+		}
+		for _, e := range ents {
+			if !validID(e.Name()) {
+				continue
+			}
+			info, err := e.Info()
+			if err != nil {
+				if errors.Is(err, fs.ErrNotExist) {
+					continue
+				}
+				return err
+			}
+			if err := fn(e.Name(), info.ModTime()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Close implements engine.Blobs.
+func (b *Blobs) Close() error { return nil }
+
+// dirSyncer coalesces fsyncs of one directory: a caller's request is covered
+// by any fsync that starts after the request was made, so concurrent creators
+// share one fsync instead of queueing one each.
+type dirSyncer struct {
+	path string
+
+	mu        sync.Mutex
+	cond      *sync.Cond
+	requested uint64 // sequence of the newest request
+	durable   uint64 // every request <= durable is covered
+	running   bool
+}
+
+func (d *dirSyncer) sync() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.cond == nil {
+		d.cond = sync.NewCond(&d.mu)
+	}
+	d.requested++
+	mine := d.requested
+	for d.durable < mine {
+		if d.running {
+			d.cond.Wait()
+			continue
+		}
+		d.running = true
+		target := d.requested
+		d.mu.Unlock()
+		err := syncDir(d.path)
+		d.mu.Lock()
+		d.running = false
+		d.cond.Broadcast()
+		if err != nil {
+			return err
+		}
+		if target > d.durable {
+			d.durable = target
+		}
+	}
+	return nil
+}
+
+func syncDir(p string) error {
+	f, err := os.Open(p)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func fdatasync(f *os.File) error {
+	raw, err := f.SyscallConn()
+	if err != nil {
+		return f.Sync()
+	}
+	var serr error
+	err = raw.Control(func(fd uintptr) {
+		for {
+			serr = syscall.Fdatasync(int(fd))
+			if serr != syscall.EINTR {
+				return
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	return serr
+}
