@@ -49,7 +49,19 @@ var (
 	ErrAccessDenied = errors.New("access denied")
 )
 
-// DetailError adds detail to a sentinel while keeping errors.Is working.
+// Errors lists every sentinel above, so that each dialect's table can be
+// checked for completeness.
+var Errors = []error{
+	ErrNoSuchBucket, ErrBucketExists, ErrBucketAlreadyOwned, ErrBucketNotEmpty, ErrInvalidBucketName,
+	ErrNoSuchKey, ErrNoSuchVersion, ErrInvalidKey, ErrKeyTooLong, ErrMethodNotAllowed, ErrObjectExists,
+	ErrMetadataTooLarge, ErrInvalidVersionID, ErrCopyToItself, ErrObjectNotAppend, ErrPositionMismatch,
+	ErrAppendTooLarge, ErrInvalidArgument, ErrInvalidStorageCls,
+	ErrBadDigest, ErrIncompleteBody, ErrEntityTooLarge, ErrEntityTooSmall, ErrBodyRead,
+	ErrNoSuchUpload, ErrInvalidPart, ErrInvalidPartOrder, ErrInvalidPartNum,
+	ErrAccessDenied,
+}
+
+// detail adds detail to a sentinel while keeping errors.Is working.
 func detail(sentinel error, format string, args ...any) error {
 	return fmt.Errorf("%w: %s", sentinel, fmt.Sprintf(format, args...))
 }
