@@ -70,7 +70,11 @@ func aclFromHeaders(h http.Header, owner string, forObject bool) (acl core.ACL, 
 			}
 			switch strings.ToLower(strings.TrimSpace(k)) {
 			case "id", "uin":
-				grants = append(grants, core.Grant{ID: parseUIN(val), Permission: gh.perm})
+				id := parseUIN(val)
+				if id == "" {
+					return acl, false, errorf("InvalidArgument", 400, "invalid grant %q in %s", item, gh.header)
+				}
+				grants = append(grants, core.Grant{ID: id, Permission: gh.perm})
 			case "uri":
 				g, ok := groupOf(val)
 				if !ok {
@@ -197,7 +201,10 @@ func aclFromBody(body []byte, forObject bool) (core.ACL, error) {
 			if id == "" {
 				id = g.Grantee.UIN
 			}
-			acl.Grants = append(acl.Grants, core.Grant{ID: parseUIN(id), Permission: perm})
+			if id = parseUIN(id); id == "" {
+				return acl, errMalformedXML
+			}
+			acl.Grants = append(acl.Grants, core.Grant{ID: id, Permission: perm})
 		default:
 			return acl, errMalformedXML
 		}

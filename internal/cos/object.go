@@ -418,6 +418,9 @@ func parseCopySource(v string) (bucket, key, version string, err error) {
 	if i := strings.IndexByte(host, '.'); i >= 0 {
 		host = host[:i]
 	}
+	if host == "" {
+		return "", "", "", errorf("InvalidArgument", 400, "x-cos-copy-source must be <bucket host>/<key>")
+	}
 	key, uerr := url.PathUnescape(rawKey)
 	if uerr != nil {
 		return "", "", "", errorf("InvalidArgument", 400, "x-cos-copy-source key is not valid")
