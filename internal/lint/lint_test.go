@@ -27,6 +27,8 @@ var rules = []struct {
 	{"internal/checksum", nil, []string{"net/http"}},
 	{"internal/wire/httprange", nil, nil},
 	{"internal/wire/conditional", nil, nil},
+	{"internal/wire/postform", nil, nil},
+	{"internal/wire/postpolicy", nil, nil},
 	{"internal/httpx", nil, nil},
 	{"internal/iam", nil, nil},
 	{"internal/core", []string{"internal/engine", "internal/checksum"}, []string{"net/http"}},
