@@ -29,6 +29,8 @@ type CreateUploadInput struct {
 	Owner        string
 	Tags         map[string]string
 	Ext          map[string]string
+	// SSE encrypts the parts and the object.
+	SSE *SSERequest
 }
 
 // CreateUpload starts a multipart upload and returns it with its id.
@@ -43,10 +45,14 @@ func (s *Store) CreateUpload(ctx context.Context, in CreateUploadInput) (*Upload
 	var r [12]byte
 	_, _ = rand.Read(r[:])
 	id := strconv.FormatUint(seq, 16) + hex.EncodeToString(r[:])
+	enc, _, err := s.encryptionFor(in.SSE)
+	if err != nil {
+		return nil, err
+	}
 	u := &Upload{
 		Bucket: in.Bucket, Key: in.Key, ID: id,
 		Initiated: s.now().UTC(), Owner: in.Owner, Meta: in.Meta,
-		StorageClass: in.StorageClass, ACL: in.ACL, Tags: in.Tags, Ext: in.Ext,
+		StorageClass: in.StorageClass, ACL: in.ACL, Tags: in.Tags, Ext: in.Ext, SSE: enc,
 	}
 	_, release, err := s.writeTo(in.Bucket)
 	if err != nil {
@@ -110,19 +116,29 @@ func (s *Store) Upload(ctx context.Context, bucket, key, id string) (*Upload, er
 
 // UploadPart stores one part. Uploading a part number again replaces it.
 func (s *Store) UploadPart(ctx context.Context, bucket, key, uploadID string, number int, body Body) (*Part, error) {
+	return s.UploadPartKey(ctx, bucket, key, uploadID, number, body, nil)
+}
+
+// UploadPartKey is UploadPart with the SSE-C key of an SSE-C upload.
+func (s *Store) UploadPartKey(ctx context.Context, bucket, key, uploadID string, number int, body Body, customerKey []byte) (*Part, error) {
 	if number < 1 || number > MaxParts {
 		return nil, ErrInvalidPartNum
 	}
-	if _, err := s.Upload(ctx, bucket, key, uploadID); err != nil {
+	u, err := s.Upload(ctx, bucket, key, uploadID)
+	if err != nil {
 		return nil, err
 	}
-	w, err := s.writeData(ctx, body, false)
+	cr, err := s.cryptorOf(u.SSE, customerKey)
+	if err != nil {
+		return nil, err
+	}
+	w, err := s.writeData(ctx, body, writeOpts{enc: cr})
 	if err != nil {
 		return nil, err
 	}
 	p := &Part{
 		Number: number, Size: w.sums.Size, ETag: hex.EncodeToString(w.sums.MD5[:]),
-		CRC64: w.sums.CRC64, Modified: s.now().UTC(), Blob: w.extent.ID,
+		CRC64: w.sums.CRC64, Modified: s.now().UTC(), Blob: w.extent.ID, IV: w.extent.IV,
 	}
 	err = s.withUpload(ctx, bucket, key, uploadID, func(b engine.Batch) ([]string, error) {
 		var freed []string
@@ -269,7 +285,7 @@ func (s *Store) CompleteUpload(ctx context.Context, in CompleteInput) (*Object, 
 	}
 	obj := &Object{
 		Meta: u.Meta, StorageClass: u.StorageClass, Owner: u.Owner, ACL: u.ACL,
-		Tags: u.Tags, Ext: u.Ext, Parts: len(in.Parts),
+		Tags: u.Tags, Ext: u.Ext, Parts: len(in.Parts), SSE: u.SSE,
 	}
 	used := make(map[int]bool, len(in.Parts))
 	md5s := make([]byte, 0, 16*len(in.Parts))
@@ -283,7 +299,7 @@ func (s *Store) CompleteUpload(ctx context.Context, in CompleteInput) (*Object, 
 		}
 		raw, _ := hex.DecodeString(p.ETag)
 		md5s = append(md5s, raw...)
-		obj.Extents = append(obj.Extents, Extent{ID: p.Blob, Size: p.Size, ETag: p.ETag, CRC64: p.CRC64})
+		obj.Extents = append(obj.Extents, Extent{ID: p.Blob, Size: p.Size, ETag: p.ETag, CRC64: p.CRC64, IV: p.IV})
 		if i == 0 {
 			obj.CRC64 = p.CRC64
 		} else {

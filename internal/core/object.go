@@ -64,6 +64,8 @@ type PutInput struct {
 	// ForbidOverwrite fails the write with ErrObjectExists when a current
 	// version exists.
 	ForbidOverwrite bool
+	// SSE, if set, encrypts the data at rest.
+	SSE *SSERequest
 }
 
 // PutObject stores a new object version and returns it. The call returns
@@ -75,11 +77,16 @@ func (s *Store) PutObject(ctx context.Context, in PutInput) (*Object, error) {
 	if _, err := s.state(in.Bucket); err != nil {
 		return nil, err
 	}
-	w, err := s.writeData(ctx, in.Body, true)
+	enc, cr, err := s.encryptionFor(in.SSE)
+	if err != nil {
+		return nil, err
+	}
+	w, err := s.writeData(ctx, in.Body, writeOpts{inline: true, enc: cr})
 	if err != nil {
 		return nil, err
 	}
 	obj := &Object{
+		SSE:          enc,
 		Size:         w.sums.Size,
 		ETag:         hex.EncodeToString(w.sums.MD5[:]),
 		CRC64:        w.sums.CRC64,
@@ -94,6 +101,9 @@ func (s *Store) PutObject(ctx context.Context, in PutInput) (*Object, error) {
 	if w.sums.HasSHA1 {
 		obj.setExt("sha1", hex.EncodeToString(w.sums.SHA1[:]))
 	}
+	if enc != nil && enc.Mode == SSECustomer {
+		obj.ETag = sseETag(cr.key, w.sums.MD5)
+	}
 	out, err := s.publish(ctx, in.Bucket, in.Key, []*written{w}, func(cur *Object, _ *Bucket) (*Object, error) {
 		if in.ForbidOverwrite && cur != nil {
 			return nil, ErrObjectExists
@@ -105,6 +115,38 @@ func (s *Store) PutObject(ctx context.Context, in PutInput) (*Object, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// encryptionFor prepares the encryption of new data: nil request, nil
+// result.
+func (s *Store) encryptionFor(r *SSERequest) (*Encryption, *cryptor, error) {
+	if r == nil {
+		return nil, nil, nil
+	}
+	e, dk, err := s.newEncryption(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	cr, err := newCryptor(dk)
+	if err != nil {
+		return nil, nil, err
+	}
+	return e, cr, nil
+}
+
+// cryptorOf opens the data key of existing encrypted data (nil e: nil).
+func (s *Store) cryptorOf(e *Encryption, customerKey []byte) (*cryptor, error) {
+	if e == nil || (e.Mode != SSECustomer && len(customerKey) > 0) {
+		if len(customerKey) > 0 {
+			return nil, ErrSSEKeyNotNeeded
+		}
+		return nil, nil
+	}
+	dk, err := s.dataKey(e, customerKey)
+	if err != nil {
+		return nil, err
+	}
+	return newCryptor(dk)
 }
 
 func (o *Object) setExt(k, v string) {
@@ -477,6 +519,9 @@ type CopyInput struct {
 	Check func(src *Object) error
 	// Max bounds the source size (ErrEntityTooLarge beyond it); 0 = none.
 	Max int64
+	// SrcCustomerKey decrypts an SSE-C source; SSE encrypts the copy.
+	SrcCustomerKey []byte
+	SSE            *SSERequest
 }
 
 // CopyObject copies a version's data to a new version of another (or the
@@ -488,7 +533,11 @@ func (s *Store) CopyObject(ctx context.Context, in CopyInput) (dst, src *Object,
 	if _, err := s.state(in.Bucket); err != nil {
 		return nil, nil, err
 	}
-	src, rd, err := s.OpenObject(ctx, in.SrcBucket, in.SrcKey, in.SrcVersion, func(o *Object) (int64, int64, error) {
+	enc, cr, err := s.encryptionFor(in.SSE)
+	if err != nil {
+		return nil, nil, err
+	}
+	src, rd, err := s.OpenObjectKey(ctx, in.SrcBucket, in.SrcKey, in.SrcVersion, in.SrcCustomerKey, func(o *Object) (int64, int64, error) {
 		if in.Check != nil {
 			if err := in.Check(o); err != nil {
 				return 0, 0, err
@@ -502,7 +551,7 @@ func (s *Store) CopyObject(ctx context.Context, in CopyInput) (dst, src *Object,
 	if err != nil {
 		return nil, src, err
 	}
-	w, err := s.writeData(ctx, Body{R: rd, Size: src.Size}, true)
+	w, err := s.writeData(ctx, Body{R: rd, Size: src.Size}, writeOpts{inline: true, enc: cr})
 	rd.Close()
 	if err != nil {
 		return nil, src, err
@@ -518,11 +567,15 @@ func (s *Store) CopyObject(ctx context.Context, in CopyInput) (dst, src *Object,
 		ACL:          in.ACL,
 		Extents:      []Extent{w.extent},
 		Ext:          src.Ext,
+		SSE:          enc,
 	}
-	if src.Parts > 0 || src.Appendable {
+	if src.Parts > 0 || src.Appendable || src.SSE != nil {
 		// A copy is a plain object: its ETag is the MD5 of its bytes.
 		obj.ETag = hex.EncodeToString(w.sums.MD5[:])
 		obj.Ext = withoutExt(src.Ext, "md5state")
+	}
+	if enc != nil && enc.Mode == SSECustomer {
+		obj.ETag = sseETag(cr.key, w.sums.MD5)
 	}
 	if in.ReplaceMeta {
 		obj.Meta, obj.Tags = in.Meta, in.Tags
@@ -564,7 +617,13 @@ type AppendInput struct {
 	MaxSize int64
 	// AllowVersioned permits appends in a versioning-enabled bucket.
 	AllowVersioned bool
+	// SSE encrypts an object the append creates; CustomerKey is the SSE-C
+	// key of an existing SSE-C object.
+	SSE         *SSERequest
+	CustomerKey []byte
 }
+
+var errAppendVersioned = detail(ErrObjectNotAppend, "appends are not allowed in a versioning-enabled bucket")
 
 // AppendResult is the object after an append and the appended piece's sums.
 type AppendResult struct {
@@ -574,16 +633,21 @@ type AppendResult struct {
 
 // AppendObject appends a body at Position, which must equal the object's
 // current length (0 creates the object). The object's ETag stays the MD5 of
-// its whole content; the MD5 state is kept with the record.
+// its whole content: the MD5 state is kept with the record and continued
+// over the piece while it streams in, so no byte is read twice.
 func (s *Store) AppendObject(ctx context.Context, in AppendInput) (*AppendResult, error) {
 	if err := CheckKey(in.Key); err != nil {
 		return nil, err
 	}
-	if _, err := s.state(in.Bucket); err != nil {
+	st, err := s.state(in.Bucket)
+	if err != nil {
 		return nil, err
 	}
 	if in.Position < 0 {
 		return nil, ErrPositionMismatch
+	}
+	if st.rec.Load().Versioning == VersioningEnabled && !in.AllowVersioned {
+		return nil, errAppendVersioned
 	}
 	if in.MaxSize > 0 {
 		if in.Body.Size >= 0 && in.Position+in.Body.Size > in.MaxSize {
@@ -593,9 +657,40 @@ func (s *Store) AppendObject(ctx context.Context, in AppendInput) (*AppendResult
 			in.Body.Max = in.MaxSize - in.Position
 		}
 	}
+	// Read the state the piece continues. It is checked again under the
+	// key's lock; a change in between means another append won.
+	before, err := s.getCurrent(in.Bucket, in.Key)
+	if err != nil {
+		return nil, err
+	}
+	var h hashState
+	var enc *Encryption
+	var cr *cryptor
+	switch {
+	case before == nil:
+		if in.Position != 0 {
+			return nil, ErrPositionMismatch
+		}
+		h = md5.New().(hashState)
+		if enc, cr, err = s.encryptionFor(in.SSE); err != nil {
+			return nil, err
+		}
+	case !before.Appendable:
+		return nil, ErrObjectNotAppend
+	case before.Size != in.Position:
+		return nil, ErrPositionMismatch
+	default:
+		if h, err = md5State(before); err != nil {
+			return nil, err
+		}
+		enc = before.SSE
+		if cr, err = s.cryptorOf(enc, in.CustomerKey); err != nil {
+			return nil, err
+		}
+	}
 	// Inline only for the first piece, so an object has at most one inline
 	// extent, its first.
-	w, err := s.writeData(ctx, in.Body, in.Position == 0)
+	w, err := s.writeData(ctx, in.Body, writeOpts{inline: before == nil, enc: cr, tee: h})
 	if err != nil {
 		if errors.Is(err, ErrEntityTooLarge) {
 			err = ErrAppendTooLarge
@@ -604,35 +699,24 @@ func (s *Store) AppendObject(ctx context.Context, in AppendInput) (*AppendResult
 	}
 	out, err := s.publish(ctx, in.Bucket, in.Key, []*written{w}, func(cur *Object, b *Bucket) (*Object, error) {
 		if b.Versioning == VersioningEnabled && !in.AllowVersioned {
-			return nil, detail(ErrObjectNotAppend, "appends are not allowed in a versioning-enabled bucket")
+			return nil, errAppendVersioned
 		}
-		if cur == nil {
-			if in.Position != 0 {
+		if before == nil {
+			if cur != nil {
 				return nil, ErrPositionMismatch
-			}
-			h := md5.New()
-			if err := s.hashWritten(w, h); err != nil {
-				return nil, err
 			}
 			o := &Object{
 				Size: w.sums.Size, CRC64: w.sums.CRC64, Meta: in.Meta,
 				StorageClass: in.StorageClass, Owner: in.Owner, ACL: in.ACL,
-				Extents: []Extent{w.extent}, Appendable: true,
+				Extents: []Extent{w.extent}, Appendable: true, SSE: enc,
 			}
 			return o, setMD5State(o, h)
 		}
-		if !cur.Appendable {
-			return nil, ErrObjectNotAppend
-		}
-		if cur.Size != in.Position {
+		if cur == nil || cur.Seq != before.Seq || cur.Size != before.Size {
+			if cur != nil && !cur.Appendable {
+				return nil, ErrObjectNotAppend
+			}
 			return nil, ErrPositionMismatch
-		}
-		h, err := md5State(cur)
-		if err != nil {
-			return nil, err
-		}
-		if err := s.hashWritten(w, h); err != nil {
-			return nil, err
 		}
 		o := *cur
 		o.Extents = append(append([]Extent(nil), cur.Extents...), w.extent)
@@ -676,32 +760,5 @@ func setMD5State(o *Object, h any) error {
 	ext["md5state"] = base64.StdEncoding.EncodeToString(st)
 	o.Ext = ext
 	o.ETag = hex.EncodeToString(hs.Sum(nil))
-	return nil
-}
-
-// hashWritten feeds freshly written data to h. Appends re-read their piece
-// once (from the page cache) to extend the whole-object MD5.
-func (s *Store) hashWritten(w *written, h interface{ Write([]byte) (int, error) }) error {
-	e := w.extent
-	if e.Inline {
-		h.Write(w.inline)
-		return nil
-	}
-	b, err := s.blobs.Open(e.ID)
-	if err != nil {
-		return err
-	}
-	defer b.Close()
-	bp := copyBufs.Get().(*[]byte)
-	defer copyBufs.Put(bp)
-	buf := *bp
-	for off := int64(0); off < e.Size; {
-		n, err := b.ReadAt(buf[:min(int64(len(buf)), e.Size-off)], off)
-		h.Write(buf[:n])
-		off += int64(n)
-		if err != nil && off < e.Size {
-			return err
-		}
-	}
 	return nil
 }

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"crypto/cipher"
 	"errors"
 	"io"
 	"os"
@@ -24,6 +25,14 @@ type Decide func(o *Object) (offset, length int64, err error)
 // caller must Close the Reader. When decide returns an error, the object is
 // returned with it and the Reader is nil.
 func (s *Store) OpenObject(ctx context.Context, bucket, key, version string, decide Decide) (*Object, *Reader, error) {
+	return s.OpenObjectKey(ctx, bucket, key, version, nil, decide)
+}
+
+// OpenObjectKey is OpenObject with the SSE-C key the version needs (nil if
+// none). An SSE-C version without its key, or with another key, fails with
+// ErrSSECustomerKeyNeeded or ErrSSECustomerKeyWrong even when decide asks
+// for no bytes (HEAD).
+func (s *Store) OpenObjectKey(ctx context.Context, bucket, key, version string, customerKey []byte, decide Decide) (*Object, *Reader, error) {
 	for attempt := 0; ; attempt++ {
 		o, err := s.GetObject(ctx, bucket, key, version)
 		if err != nil {
@@ -35,7 +44,7 @@ func (s *Store) OpenObject(ctx context.Context, bucket, key, version string, dec
 				return o, nil, err
 			}
 		}
-		r, err := s.open(o, off, n)
+		r, err := s.open(o, off, n, customerKey)
 		if errors.Is(err, errStale) && attempt < 5 {
 			continue
 		}
@@ -47,6 +56,9 @@ type piece struct {
 	inline []byte
 	blob   engine.Blob
 	off, n int64
+	// stream decrypts the piece, positioned at its first byte (nil when the
+	// object is not encrypted).
+	stream cipher.Stream
 }
 
 // Reader streams a byte range of one object version. It implements
@@ -56,7 +68,11 @@ type Reader struct {
 	i      int
 }
 
-func (s *Store) open(o *Object, off, n int64) (*Reader, error) {
+func (s *Store) open(o *Object, off, n int64, customerKey []byte) (*Reader, error) {
+	cr, err := s.cryptorOf(o.SSE, customerKey)
+	if err != nil {
+		return nil, err
+	}
 	r := &Reader{}
 	if n <= 0 {
 		return r, nil
@@ -70,6 +86,10 @@ func (s *Store) open(o *Object, off, n int64) (*Reader, error) {
 		}
 		lo := max(off, start) - start
 		hi := min(off+n, end) - start
+		var stream cipher.Stream
+		if cr != nil {
+			stream = cr.withIV(e.IV).at(lo)
+		}
 		if e.Inline {
 			v, err := s.meta.Get(dataKey(e.ID))
 			if errors.Is(err, engine.ErrNotFound) {
@@ -84,7 +104,11 @@ func (s *Store) open(o *Object, off, n int64) (*Reader, error) {
 				r.Close()
 				return nil, errors.New("core: inline data shorter than its extent")
 			}
-			r.pieces = append(r.pieces, piece{inline: v[lo:hi]})
+			data := v[lo:hi]
+			if stream != nil {
+				stream.XORKeyStream(data, data)
+			}
+			r.pieces = append(r.pieces, piece{inline: data})
 			continue
 		}
 		b, err := s.blobs.Open(e.ID)
@@ -96,7 +120,7 @@ func (s *Store) open(o *Object, off, n int64) (*Reader, error) {
 			r.Close()
 			return nil, err
 		}
-		r.pieces = append(r.pieces, piece{blob: b, off: lo, n: hi - lo})
+		r.pieces = append(r.pieces, piece{blob: b, off: lo, n: hi - lo, stream: stream})
 	}
 	return r, nil
 }
@@ -122,6 +146,9 @@ func (r *Reader) Read(p []byte) (int, error) {
 			p = p[:pc.n]
 		}
 		n, err := pc.blob.ReadAt(p, pc.off)
+		if pc.stream != nil {
+			pc.stream.XORKeyStream(p[:n], p[:n])
+		}
 		pc.off += int64(n)
 		pc.n -= int64(n)
 		if err == io.EOF && pc.n > 0 {
@@ -151,6 +178,14 @@ func (r *Reader) WriteTo(w io.Writer) (int64, error) {
 			}
 			continue
 		}
+		if pc.stream != nil {
+			n, err := r.copyDecrypted(w, pc)
+			total += n
+			if err != nil {
+				return total, err
+			}
+			continue
+		}
 		var n int64
 		var err error
 		if fb, ok := pc.blob.(engine.FileBlob); ok {
@@ -166,6 +201,35 @@ func (r *Reader) WriteTo(w io.Writer) (int64, error) {
 		}
 		if pc.n > 0 {
 			return total, io.ErrUnexpectedEOF
+		}
+	}
+	return total, nil
+}
+
+// copyDecrypted writes an encrypted piece through a buffer.
+func (r *Reader) copyDecrypted(w io.Writer, pc *piece) (int64, error) {
+	bp := copyBufs.Get().(*[]byte)
+	defer copyBufs.Put(bp)
+	buf := *bp
+	var total int64
+	for pc.n > 0 {
+		m := min(int64(len(buf)), pc.n)
+		k, err := pc.blob.ReadAt(buf[:m], pc.off)
+		pc.stream.XORKeyStream(buf[:k], buf[:k])
+		pc.off += int64(k)
+		pc.n -= int64(k)
+		if k > 0 {
+			wn, werr := w.Write(buf[:k])
+			total += int64(wn)
+			if werr != nil {
+				return total, werr
+			}
+		}
+		if err != nil && pc.n > 0 {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return total, err
 		}
 	}
 	return total, nil

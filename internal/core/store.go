@@ -25,6 +25,9 @@ type Config struct {
 	Logger    *slog.Logger
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// MasterKey (32 bytes) protects the data keys of server-side encrypted
+	// objects. Without it, requests for SSE other than SSE-C fail.
+	MasterKey []byte
 }
 
 // Store is the object model over one engine. It is safe for concurrent use.
@@ -35,6 +38,7 @@ type Store struct {
 	log       *slog.Logger
 	now       func() time.Time
 	started   time.Time
+	masterKey []byte
 
 	keyLocks    [1024]sync.Mutex
 	uploadLocks [256]sync.Mutex
@@ -78,6 +82,10 @@ func Open(cfg Config) (*Store, error) {
 		now:       cfg.Now,
 		lockSeed:  maphash.MakeSeed(),
 		sweepDone: make(chan struct{}),
+		masterKey: cfg.MasterKey,
+	}
+	if len(s.masterKey) != 0 && len(s.masterKey) != 32 {
+		return nil, errors.New("core: the master key must be 32 bytes")
 	}
 	if s.inlineMax == 0 {
 		s.inlineMax = 64 << 10

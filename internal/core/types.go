@@ -154,6 +154,8 @@ type Extent struct {
 	// MD5 and CRC64 of this extent: a multipart object's parts.
 	ETag  string `json:"e,omitempty"`
 	CRC64 uint64 `json:"c,omitempty"`
+	// IV is the extent's AES-CTR IV when its object is encrypted.
+	IV []byte `json:"v,omitempty"`
 }
 
 // Object is one version of an object. Values returned by the Store are
@@ -182,6 +184,8 @@ type Object struct {
 	Tags map[string]string `json:"tg,omitempty"`
 	// Ext holds dialect-specific attributes core stores without interpreting.
 	Ext map[string]string `json:"xt,omitempty"`
+	// SSE is set when the data is encrypted at rest.
+	SSE *Encryption `json:"se,omitempty"`
 }
 
 // IsNull reports whether o is the null version.
@@ -205,6 +209,7 @@ type Upload struct {
 	ACL          ACL               `json:"a"`
 	Tags         map[string]string `json:"tg,omitempty"`
 	Ext          map[string]string `json:"xt,omitempty"`
+	SSE          *Encryption       `json:"se,omitempty"`
 }
 
 // Part is an uploaded part of a multipart upload.
@@ -215,6 +220,7 @@ type Part struct {
 	CRC64    uint64    `json:"c"`
 	Modified time.Time `json:"m"`
 	Blob     string    `json:"b"`
+	IV       []byte    `json:"v,omitempty"`
 }
 
 // ValidBucketName reports whether name is a bucket name every dialect can

@@ -3,6 +3,7 @@ package core
 import (
 	"bytes"
 	"context"
+	"crypto/cipher"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -36,6 +37,13 @@ type written struct {
 
 var copyBufs = sync.Pool{New: func() any { b := make([]byte, 256<<10); return &b }}
 
+// writeOpts tune writeData.
+type writeOpts struct {
+	inline bool      // the data may be stored inline
+	enc    *cryptor  // encrypt with this key (nil: plaintext)
+	tee    io.Writer // also receives the plaintext
+}
+
 // limitReader fails once more than max bytes have been read.
 type limitReader struct {
 	r io.Reader
@@ -63,7 +71,12 @@ func (l *limitReader) Read(p []byte) (int, error) {
 // writeData stores a body: inline when it ends within InlineMax bytes (and
 // allowInline), otherwise as a blob. MD5 and CRC-64 are computed in the same
 // pass that stores the bytes. On error nothing remains stored.
-func (s *Store) writeData(ctx context.Context, body Body, allowInline bool) (*written, error) {
+//
+// With enc set, the bytes are hashed as sent and stored encrypted with a
+// fresh IV (recorded in the extent).
+// With tee set, tee also receives the plaintext.
+func (s *Store) writeData(ctx context.Context, body Body, wo writeOpts) (*written, error) {
+	allowInline, enc := wo.inline, wo.enc
 	if body.Max > 0 && body.Size > body.Max {
 		return nil, ErrEntityTooLarge
 	}
@@ -93,11 +106,23 @@ func (s *Store) writeData(ctx context.Context, body Body, allowInline bool) (*wr
 	if err != nil && !ended {
 		return nil, readErr(err)
 	}
+	var stream cipher.Stream
+	var iv []byte
+	if enc != nil {
+		c := enc.fresh()
+		stream, iv = c.at(0), c.iv
+	}
 	if ended && allowInline && n <= s.inlineMax {
 		h.Write(buf[:n])
+		if wo.tee != nil {
+			wo.tee.Write(buf[:n])
+		}
+		if stream != nil {
+			stream.XORKeyStream(buf[:n], buf[:n])
+		}
 		w := &written{inline: append([]byte(nil), buf[:n]...)}
 		w.sums = h.Sum()
-		w.extent = Extent{ID: inlineID(), Size: int64(n), Inline: true}
+		w.extent = Extent{ID: inlineID(), Size: int64(n), Inline: true, IV: iv}
 		if err := checkBody(body, w.sums); err != nil {
 			return nil, err
 		}
@@ -114,15 +139,25 @@ func (s *Store) writeData(ctx context.Context, body Body, allowInline bool) (*wr
 			bw.Abort()
 		}
 	}()
-	mw := io.MultiWriter(h, bw)
-	if _, err := mw.Write(buf[:n]); err != nil {
+	put := func(p []byte) error {
+		h.Write(p)
+		if wo.tee != nil {
+			wo.tee.Write(p)
+		}
+		if stream != nil {
+			stream.XORKeyStream(p, p)
+		}
+		_, err := bw.Write(p)
+		return err
+	}
+	if err := put(buf[:n]); err != nil {
 		return nil, err
 	}
 	if !ended {
 		for {
 			m, rerr := r.Read(buf)
 			if m > 0 {
-				if _, werr := mw.Write(buf[:m]); werr != nil {
+				if werr := put(buf[:m]); werr != nil {
 					return nil, werr
 				}
 			}
@@ -146,7 +181,7 @@ func (s *Store) writeData(ctx context.Context, body Body, allowInline bool) (*wr
 		return nil, err
 	}
 	ok = true
-	w.extent = Extent{ID: bw.ID(), Size: size}
+	w.extent = Extent{ID: bw.ID(), Size: size, IV: iv}
 	return w, nil
 }
 
