@@ -29,6 +29,7 @@ var rules = []struct {
 	{"internal/wire/conditional", nil, nil},
 	{"internal/wire/postform", nil, nil},
 	{"internal/wire/postpolicy", nil, nil},
+	{"internal/wire/throttle", nil, nil},
 	{"internal/httpx", nil, nil},
 	{"internal/iam", nil, nil},
 	{"internal/core", []string{"internal/engine", "internal/checksum"}, []string{"net/http"}},
