@@ -133,6 +133,9 @@ func (s *Server) App() *app.App {
 	return s.app
 }
 
+// Dir is the server's data directory.
+func (s *Server) Dir() string { return s.dir }
+
 // Addr is host:port.
 func (s *Server) Addr() string { return s.addr }
 

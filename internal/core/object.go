@@ -310,6 +310,10 @@ func (s *Store) GetObject(ctx context.Context, bucket, key, version string) (*Ob
 	if err != nil {
 		return nil, err
 	}
+	if o.IsNull() {
+		// The null version is named "null", never by its sequence.
+		return nil, ErrNoSuchVersion
+	}
 	if o.DeleteMarker {
 		return o, ErrMethodNotAllowed
 	}

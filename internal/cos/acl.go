@@ -178,7 +178,7 @@ var validPerm = map[string]bool{core.PermRead: true, core.PermWrite: true, core.
 // aclFromBody parses an AccessControlPolicy document.
 func aclFromBody(body []byte, forObject bool) (core.ACL, error) {
 	var in inACL
-	if err := xml.Unmarshal(body, &in); err != nil {
+	if err := unmarshalXML(body, &in); err != nil {
 		return core.ACL{}, errMalformedXML
 	}
 	var acl core.ACL

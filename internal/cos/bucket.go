@@ -1,6 +1,7 @@
 package cos
 
 import (
+	"bytes"
 	"encoding/xml"
 	"io"
 	"strconv"
@@ -35,10 +36,39 @@ func (c *call) readXML(v any) error {
 	if err := checkMD5(c.r.Header.Get("Content-MD5"), body); err != nil {
 		return err
 	}
-	if err := xml.Unmarshal(body, v); err != nil {
+	if err := unmarshalXML(body, v); err != nil {
 		return errMalformedXML
 	}
 	return nil
+}
+
+// unmarshalXML is xml.Unmarshal that also refuses anything but comments,
+// processing instructions and white space after the root element
+// (xml.Unmarshal stops at the root's end, so "<Delete>…</Delete></Delete>"
+// would pass).
+func unmarshalXML(body []byte, v any) error {
+	d := xml.NewDecoder(bytes.NewReader(body))
+	if err := d.Decode(v); err != nil {
+		return err
+	}
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch tok := tok.(type) {
+		case xml.Comment, xml.ProcInst:
+		case xml.CharData:
+			if len(bytes.TrimSpace(tok)) != 0 {
+				return errMalformedXML
+			}
+		default:
+			return errMalformedXML
+		}
+	}
 }
 
 // --- service ---
@@ -137,7 +167,7 @@ func (c *call) createBucket() error {
 		var cfg struct {
 			XMLName xml.Name `xml:"CreateBucketConfiguration"`
 		}
-		if xml.Unmarshal(body, &cfg) != nil {
+		if unmarshalXML(body, &cfg) != nil {
 			return errMalformedXML
 		}
 	}

@@ -87,8 +87,9 @@ type call struct {
 
 func (c *call) requestID() string {
 	id := c.req.ID
-	// COS request ids are base64 of <hex seconds>_<hex>_<hex>_<hex>.
-	s := id[0:8] + "_" + id[8:16] + "_" + id[16:20] + "_" + id[20:26]
+	// COS request ids are base64 of <hex seconds>_<hex>_<hex>_<hex>. All 32
+	// hex digits are kept: the last ones are the per-request counter.
+	s := id[0:8] + "_" + id[8:16] + "_" + id[16:20] + "_" + id[20:]
 	return base64.StdEncoding.EncodeToString([]byte(s))
 }
 
