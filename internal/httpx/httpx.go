@@ -7,6 +7,7 @@
 package httpx
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/hex"
@@ -63,12 +64,15 @@ func HTTPTime(t time.Time) string { return t.UTC().Format(http.TimeFormat) }
 func ISOTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
 // WriteXML writes status and v as an XML document with the given prolog
-// (the dialects differ in quoting).
+// (the dialects differ in quoting). Quotes in text are written &quot;, as
+// the clouds do (encoding/xml writes the equivalent &#34;, which some
+// clients' fallback parsers do not expect).
 func WriteXML(w http.ResponseWriter, status int, prolog string, v any) error {
 	body, err := xml.Marshal(v)
 	if err != nil {
 		return err
 	}
+	body = bytes.ReplaceAll(body, []byte("&#34;"), []byte("&quot;"))
 	w.Header().Set("Content-Type", "application/xml")
 	w.Header().Set("Content-Length", strconv.Itoa(len(prolog)+len(body)))
 	w.WriteHeader(status)
