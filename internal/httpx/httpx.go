@@ -3,7 +3,7 @@
 // identity (request id, arrival time). It also has small response helpers
 // shared by the dialects.
 //
-// It imports no Arca package.
+// It imports only the shared form reader (wire/postform).
 package httpx
 
 import (
@@ -17,6 +17,8 @@ import (
 	"strconv"
 	"sync/atomic"
 	"time"
+
+	"github.com/arcastore/arca/internal/wire/postform"
 )
 
 // Request is the server's view of a request, resolved before a dialect sees
@@ -35,6 +37,11 @@ type Request struct {
 	Host string
 	// Domain is the configured domain the Host falls under ("" if none).
 	Domain string
+	// Form is a POST form upload whose fields the server read (up to the
+	// file) to recognise its dialect; FormErr is why it could not be read.
+	// The dialect continues from Form and must not read the body again.
+	Form    *postform.Form
+	FormErr error
 }
 
 var idCounter atomic.Uint64

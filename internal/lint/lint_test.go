@@ -30,12 +30,13 @@ var rules = []struct {
 	{"internal/wire/postform", nil, nil},
 	{"internal/wire/postpolicy", nil, nil},
 	{"internal/wire/throttle", nil, nil},
-	{"internal/httpx", nil, nil},
+	{"internal/wire/cors", nil, nil},
+	{"internal/httpx", []string{"internal/wire/postform"}, nil},
 	{"internal/iam", nil, nil},
 	{"internal/core", []string{"internal/engine", "internal/checksum"}, []string{"net/http"}},
 	{"internal/cos/cosauth", nil, nil},
 	{"internal/cos", []string{"internal/core", "internal/cos/cosauth", "internal/httpx", "internal/iam", "internal/wire/", "internal/checksum"}, nil},
-	{"internal/server", []string{"internal/httpx"}, nil},
+	{"internal/server", []string{"internal/httpx", "internal/wire/postform"}, nil},
 }
 
 func TestImportRules(t *testing.T) {

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/arcastore/arca/internal/httpx"
+	"github.com/arcastore/arca/internal/wire/postform"
 )
 
 // Dialect names a wire protocol.
@@ -143,6 +144,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	defaultDialect := s.address(r, req)
 	dialect = Detect(r, defaultDialect)
+	if isFormUpload(r, req) {
+		if d, ok := detectSignature(r); ok {
+			dialect = d
+		} else {
+			dialect = s.readForm(r, req, defaultDialect)
+		}
+	}
 	h := s.cfg.Handlers[dialect]
 	if h == nil {
 		notImplemented(sw, dialect)
@@ -188,6 +196,67 @@ func (s *Server) address(r *http.Request, req *httpx.Request) Dialect {
 	return dialect
 }
 
+// isFormUpload reports whether r is a POST form upload to a bucket.
+func isFormUpload(r *http.Request, req *httpx.Request) bool {
+	if r.Method != http.MethodPost || req.Bucket == "" || req.Key != "" || r.URL.RawQuery != "" {
+		return false
+	}
+	ct := strings.ToLower(r.Header.Get("Content-Type"))
+	return strings.HasPrefix(strings.TrimSpace(ct), "multipart/form-data")
+}
+
+// readForm reads a form upload's fields and recognises its dialect from
+// them: q-* fields are COS, OSSAccessKeyId or x-oss-* OSS, AWSAccessKeyId
+// or x-amz-* S3. A form without signature fields (an anonymous upload)
+// answers in def.
+func (s *Server) readForm(r *http.Request, req *httpx.Request, def Dialect) Dialect {
+	f, err := postform.Read(r, postform.Limits{})
+	if err != nil {
+		req.FormErr = err
+		return def
+	}
+	req.Form = f
+	for _, fd := range f.Fields {
+		n := strings.ToLower(fd.Name)
+		switch {
+		case strings.HasPrefix(n, "q-") || strings.HasPrefix(n, "x-cos-"):
+			return COS
+		case n == "ossaccesskeyid" || strings.HasPrefix(n, "x-oss-"):
+			return OSS
+		case n == "awsaccesskeyid" || strings.HasPrefix(n, "x-amz-"):
+			return S3
+		}
+	}
+	return def
+}
+
+// detectSignature recognises a dialect from a signature in the
+// Authorization header or the query string.
+func detectSignature(r *http.Request) (Dialect, bool) {
+	if auth := r.Header.Get("Authorization"); auth != "" {
+		a := strings.TrimSpace(auth)
+		switch {
+		case strings.HasPrefix(a, "q-sign-algorithm="):
+			return COS, true
+		case strings.HasPrefix(a, "OSS ") || strings.HasPrefix(a, "OSS4-HMAC-SHA256"):
+			return OSS, true
+		case strings.HasPrefix(a, "AWS4-HMAC-SHA256") || strings.HasPrefix(a, "AWS "):
+			return S3, true
+		}
+	}
+	if q := r.URL.RawQuery; q != "" {
+		switch {
+		case hasParam(q, "q-sign-algorithm") || hasParam(q, "q-ak") || hasParam(q, "sign"):
+			return COS, true
+		case hasParam(q, "OSSAccessKeyId") || hasParam(q, "x-oss-signature-version") || hasParam(q, "x-oss-credential"):
+			return OSS, true
+		case hasParam(q, "X-Amz-Algorithm") || hasParam(q, "X-Amz-Credential") || hasParam(q, "AWSAccessKeyId"):
+			return S3, true
+		}
+	}
+	return "", false
+}
+
 // Detect recognises a request's dialect from how it is signed (header, query
 // string), its path (/files/v2/ is the COS JSON API), or dialect-specific
 // headers; otherwise it is def (the domain's dialect). POST forms are
@@ -196,26 +265,8 @@ func Detect(r *http.Request, def Dialect) Dialect {
 	if strings.HasPrefix(r.URL.Path, "/files/v2/") {
 		return COSJSON
 	}
-	if auth := r.Header.Get("Authorization"); auth != "" {
-		a := strings.TrimSpace(auth)
-		switch {
-		case strings.HasPrefix(a, "q-sign-algorithm="):
-			return COS
-		case strings.HasPrefix(a, "OSS ") || strings.HasPrefix(a, "OSS4-HMAC-SHA256"):
-			return OSS
-		case strings.HasPrefix(a, "AWS4-HMAC-SHA256") || strings.HasPrefix(a, "AWS "):
-			return S3
-		}
-	}
-	if q := r.URL.RawQuery; q != "" {
-		switch {
-		case hasParam(q, "q-sign-algorithm") || hasParam(q, "q-ak"):
-			return COS
-		case hasParam(q, "OSSAccessKeyId") || hasParam(q, "x-oss-signature-version") || hasParam(q, "x-oss-credential"):
-			return OSS
-		case hasParam(q, "X-Amz-Algorithm") || hasParam(q, "X-Amz-Credential") || hasParam(q, "AWSAccessKeyId"):
-			return S3
-		}
+	if d, ok := detectSignature(r); ok {
+		return d
 	}
 	for k := range r.Header {
 		lk := strings.ToLower(k)
