@@ -297,11 +297,14 @@ func (s *Store) versionsOf(bucket, key string) ([]*Object, error) {
 
 // --- orphan sweep ---
 
-// sweepOrphans deletes blobs that no R/ key names and that were created
-// before this process started: leftovers of uploads a crash cut short.
-// Blobs created since are skipped, since they may belong to writes in flight.
+// sweepOrphans deletes blobs that no R/ key names and that no write in
+// flight in this process may still name: leftovers of uploads a crash cut
+// short. When the engine can tell which blobs this process created
+// (engine.BlobOrigin), exactly those are spared; otherwise blobs modified
+// since shortly before the start are.
 func (s *Store) sweepOrphans() {
 	defer close(s.sweepDone)
+	origin, _ := s.blobs.(engine.BlobOrigin)
 	cutoff := s.started.Add(-time.Second)
 	var removed, kept int
 	errStop := errors.New("stop")
@@ -309,7 +312,11 @@ func (s *Store) sweepOrphans() {
 		if s.closed.Load() {
 			return errStop
 		}
-		if created.After(cutoff) {
+		if origin != nil {
+			if origin.CreatedHere(id) {
+				return nil
+			}
+		} else if created.After(cutoff) {
 			return nil
 		}
 		if _, err := s.meta.Get(refKey(id)); err == nil {

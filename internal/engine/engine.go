@@ -94,6 +94,14 @@ type Blobs interface {
 	Close() error
 }
 
+// BlobOrigin is implemented by Blobs that can tell which blobs this
+// instance created. The orphan sweep uses it to leave alone the blobs of
+// writes in flight in this process, and only those, instead of guessing from
+// creation times.
+type BlobOrigin interface {
+	CreatedHere(id string) bool
+}
+
 // BlobWriter receives a blob's bytes.
 type BlobWriter interface {
 	io.Writer

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -24,15 +25,21 @@ import (
 // that failed (removed at once by Abort) or one cut short by a crash (left
 // for the sweep at the next start, see core).
 type Blobs struct {
-	root string
-	dirs [256]dirSyncer
+	root  string
+	epoch string // hex suffix of every id this instance creates
+	dirs  [256]dirSyncer
 }
 
-var _ engine.Blobs = (*Blobs)(nil)
+var (
+	_ engine.Blobs      = (*Blobs)(nil)
+	_ engine.BlobOrigin = (*Blobs)(nil)
+)
 
 // OpenBlobs opens (creating if needed) the blob store rooted at dir.
 func OpenBlobs(dir string) (*Blobs, error) {
-	b := &Blobs{root: dir}
+	var e [4]byte
+	_, _ = rand.Read(e[:])
+	b := &Blobs{root: dir, epoch: hex.EncodeToString(e[:])}
 	for i := range b.dirs {
 		p := filepath.Join(dir, fmt.Sprintf("%02x", i))
 		if err := os.MkdirAll(p, 0o755); err != nil {
@@ -46,11 +53,17 @@ func OpenBlobs(dir string) (*Blobs, error) {
 	return b, nil
 }
 
-func newID() (string, byte) {
-	var r [16]byte
+// newID returns 12 random bytes and the instance's epoch, hex-encoded, and
+// the id's first byte (which picks its directory).
+func (b *Blobs) newID() (string, byte) {
+	var r [12]byte
 	_, _ = rand.Read(r[:])
-	return hex.EncodeToString(r[:]), r[0]
+	return hex.EncodeToString(r[:]) + b.epoch, r[0]
 }
+
+// CreatedHere implements engine.BlobOrigin: ids end with the epoch of the
+// instance that created them, chosen at random when it opened.
+func (b *Blobs) CreatedHere(id string) bool { return strings.HasSuffix(id, b.epoch) }
 
 func validID(id string) bool {
 	if len(id) != 32 {
@@ -70,7 +83,7 @@ func (b *Blobs) path(id string) (string, error) {
 // Create implements engine.Blobs. The directory entry is made durable in the
 // background while the caller writes, and Commit waits for it.
 func (b *Blobs) Create(ctx context.Context) (engine.BlobWriter, error) {
-	id, first := newID()
+	id, first := b.newID()
 	p := filepath.Join(b.root, id[:2], id)
 	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
