@@ -10,6 +10,7 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -112,6 +113,13 @@ func serve(args []string) error {
 	cfg := app.Config{
 		DataDir: *data, AppID: *appid, Region: *region, OwnerID: *owner, DefaultDialect: def, Log: log,
 		AccessKey: os.Getenv("ARCA_ROOT_ACCESS_KEY"), SecretKey: os.Getenv("ARCA_ROOT_SECRET_KEY"),
+	}
+	if v := os.Getenv("ARCA_MASTER_KEY"); v != "" {
+		k, err := base64.StdEncoding.DecodeString(v)
+		if err != nil || len(k) != 32 {
+			return errors.New("ARCA_MASTER_KEY must be a base64-encoded 32-byte key")
+		}
+		cfg.MasterKey = k
 	}
 	for _, d := range domains {
 		dom, err := server.ParseDomain(strings.TrimSpace(d), def)

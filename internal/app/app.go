@@ -7,6 +7,7 @@ package app
 import (
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -46,7 +48,11 @@ type Config struct {
 	Domains []server.Domain
 	// DefaultDialect answers unsigned requests outside any domain (default cos).
 	DefaultDialect server.Dialect
-	Log            *slog.Logger
+	// MasterKey (32 bytes) protects the data keys of encrypted objects. When
+	// empty it is generated on first start and kept in DataDir/master.key
+	// (mode 0600). Losing it loses every SSE-COS/SSE-KMS object.
+	MasterKey []byte
+	Log       *slog.Logger
 }
 
 // App is an open Arca instance.
@@ -92,6 +98,11 @@ func Open(cfg Config) (*App, error) {
 	if a.root, a.GeneratedKeys, err = rootAccount(cfg); err != nil {
 		return nil, err
 	}
+	if len(cfg.MasterKey) == 0 {
+		if cfg.MasterKey, err = masterKey(cfg.DataDir); err != nil {
+			return nil, err
+		}
+	}
 	if a.meta, err = local.OpenMeta(filepath.Join(cfg.DataDir, "meta"), local.MetaOptions{Logger: cfg.Log}); err != nil {
 		return nil, err
 	}
@@ -99,7 +110,7 @@ func Open(cfg Config) (*App, error) {
 		a.meta.Close()
 		return nil, err
 	}
-	if a.store, err = core.Open(core.Config{Meta: a.meta, Blobs: a.blobs, Logger: cfg.Log}); err != nil {
+	if a.store, err = core.Open(core.Config{Meta: a.meta, Blobs: a.blobs, Logger: cfg.Log, MasterKey: cfg.MasterKey}); err != nil {
 		a.meta.Close()
 		return nil, err
 	}
@@ -195,9 +206,41 @@ func rootAccount(cfg Config) (*iam.Account, bool, error) {
 	}
 	c := credentials{AccessKey: "AKID" + randomString(32), SecretKey: randomString(40)}
 	data, _ := json.MarshalIndent(c, "", "  ")
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, append(data, '\n'), 0o600); err != nil {
+	if err := writeFileSync(path, append(data, '\n')); err != nil {
 		return nil, false, err
+	}
+	return &iam.Account{ID: cfg.OwnerID, AccessKey: c.AccessKey, SecretKey: c.SecretKey}, true, nil
+}
+
+// masterKey reads DataDir/master.key, creating it on first use.
+func masterKey(dir string) ([]byte, error) {
+	path := filepath.Join(dir, "master.key")
+	b, err := os.ReadFile(path)
+	if err == nil {
+		k, derr := base64.StdEncoding.DecodeString(strings.TrimSpace(string(b)))
+		if derr != nil || len(k) != 32 {
+			return nil, fmt.Errorf("%s is not a base64 256-bit key", path)
+		}
+		return k, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		return nil, err
+	}
+	if err := writeFileSync(path, []byte(base64.StdEncoding.EncodeToString(k)+"\n")); err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+// writeFileSync writes a 0600 file atomically and durably.
+func writeFileSync(path string, data []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o600); err != nil {
+		return err
 	}
 	f, err := os.Open(tmp)
 	if err == nil {
@@ -205,12 +248,17 @@ func rootAccount(cfg Config) (*iam.Account, bool, error) {
 		f.Close()
 	}
 	if err != nil {
-		return nil, false, err
+		return err
 	}
 	if err := os.Rename(tmp, path); err != nil {
-		return nil, false, err
+		return err
 	}
-	return &iam.Account{ID: cfg.OwnerID, AccessKey: c.AccessKey, SecretKey: c.SecretKey}, true, nil
+	d, err := os.Open(filepath.Dir(path))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
 
 const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"

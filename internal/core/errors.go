@@ -47,6 +47,13 @@ var (
 
 	// Access.
 	ErrAccessDenied = errors.New("access denied")
+
+	// Encryption.
+	ErrSSENotConfigured     = errors.New("server-side encryption is not configured on this server")
+	ErrSSEInvalidKey        = errors.New("the encryption key is not a valid 256-bit key")
+	ErrSSECustomerKeyNeeded = errors.New("the object is encrypted with a customer key, which the request must provide")
+	ErrSSECustomerKeyWrong  = errors.New("the customer key does not match the one the object was stored with")
+	ErrSSEKeyNotNeeded      = errors.New("the object is not encrypted with a customer key")
 )
 
 // Errors lists every sentinel above, so that each dialect's table can be
@@ -59,6 +66,7 @@ var Errors = []error{
 	ErrBadDigest, ErrIncompleteBody, ErrEntityTooLarge, ErrEntityTooSmall, ErrBodyRead,
 	ErrNoSuchUpload, ErrInvalidPart, ErrInvalidPartOrder, ErrInvalidPartNum,
 	ErrAccessDenied,
+	ErrSSENotConfigured, ErrSSEInvalidKey, ErrSSECustomerKeyNeeded, ErrSSECustomerKeyWrong, ErrSSEKeyNotNeeded,
 }
 
 // detail adds detail to a sentinel while keeping errors.Is working.

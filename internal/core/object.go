@@ -657,8 +657,10 @@ func (s *Store) AppendObject(ctx context.Context, in AppendInput) (*AppendResult
 		if in.Body.Size >= 0 && in.Position+in.Body.Size > in.MaxSize {
 			return nil, ErrAppendTooLarge
 		}
-		if in.Body.Max == 0 || in.Body.Max > in.MaxSize-in.Position {
-			in.Body.Max = in.MaxSize - in.Position
+		if room := in.MaxSize - in.Position; in.Body.Size < 0 && in.Body.R != nil {
+			// A body of unknown length may add at most room bytes; room
+			// may be zero, which Body.Max cannot say.
+			in.Body.R = &limitReader{r: in.Body.R, n: max(room, 0)}
 		}
 	}
 	// Read the state the piece continues. It is checked again under the

@@ -27,15 +27,6 @@ const (
 	SSECustomer = "SSE-C"
 )
 
-// Errors about encryption.
-var (
-	ErrSSENotConfigured     = errors.New("server-side encryption is not configured on this server")
-	ErrSSEInvalidKey        = errors.New("the encryption key is not a valid 256-bit key")
-	ErrSSECustomerKeyNeeded = errors.New("the object is encrypted with a customer key, which the request must provide")
-	ErrSSECustomerKeyWrong  = errors.New("the customer key does not match the one the object was stored with")
-	ErrSSEKeyNotNeeded      = errors.New("the object is not encrypted with a customer key")
-)
-
 // SSERequest asks for the encryption of new data.
 type SSERequest struct {
 	Mode       string

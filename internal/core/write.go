@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"sync"
 
@@ -192,7 +193,9 @@ func readErr(err error) error {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return ErrIncompleteBody
 	}
-	return detail(ErrBodyRead, "%v", err)
+	// Keep the reader's error visible to errors.Is: a dialect's own reader
+	// (a policy's size limit, a form's second file) fails this way.
+	return fmt.Errorf("%w: %w", ErrBodyRead, err)
 }
 
 func checkBody(body Body, sums checksum.Sums) error {

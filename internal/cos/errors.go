@@ -85,6 +85,11 @@ var errorTable = []struct {
 	{core.ErrInvalidPartOrder, &Error{"InvalidPartOrder", 400, "The list of parts was not in ascending order."}},
 	{core.ErrInvalidPartNum, &Error{"InvalidArgument", 400, "Part number must be an integer between 1 and 10000, inclusive."}},
 	{core.ErrAccessDenied, errAccessDenied},
+	{core.ErrSSENotConfigured, &Error{"KmsException", 400, "Server-side encryption is not configured on this server."}},
+	{core.ErrSSEInvalidKey, &Error{"InvalidArgument", 400, "The customer key must be a base64-encoded 256-bit key."}},
+	{core.ErrSSECustomerKeyNeeded, &Error{"InvalidRequest", 400, "The object was stored with a customer-provided key (SSE-C); the request must provide the key."}},
+	{core.ErrSSECustomerKeyWrong, &Error{"AccessDenied", 403, "The customer-provided key does not match the key the object was stored with."}},
+	{core.ErrSSEKeyNotNeeded, &Error{"InvalidRequest", 400, "The object is not encrypted with a customer-provided key."}},
 }
 
 // toError maps any error to a COS error. Unknown errors become InternalError

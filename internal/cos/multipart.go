@@ -34,10 +34,12 @@ func (c *call) initiateUpload() error {
 	drain(c.r.Body)
 	u, err := c.h.store.CreateUpload(c.r.Context(), core.CreateUploadInput{
 		Bucket: b.Name, Key: c.req.Key, Meta: in.Meta, StorageClass: in.StorageClass, ACL: in.ACL, Owner: in.Owner,
+		SSE: in.SSE,
 	})
 	if err != nil {
 		return err
 	}
+	sseHeaders(c.w.Header(), u.SSE)
 	return writeXML(c.w, 200, initiateResult{Bucket: b.Name, Key: c.req.Key, UploadID: u.ID})
 }
 
@@ -59,7 +61,11 @@ func (c *call) uploadPart() error {
 	if err != nil {
 		return err
 	}
-	p, err := c.h.store.UploadPart(c.r.Context(), b.Name, c.req.Key, c.uploadID(), n, body)
+	ck, err := customerKey(c.r.Header.Get, "")
+	if err != nil {
+		return err
+	}
+	p, err := c.h.store.UploadPartKey(c.r.Context(), b.Name, c.req.Key, c.uploadID(), n, body, ck)
 	if err != nil {
 		return err
 	}
@@ -186,6 +192,7 @@ func (c *call) completeUpload() error {
 		return err
 	}
 	c.w.Header().Set("x-cos-hash-crc64ecma", checksum.FormatCRC64(o.CRC64))
+	sseHeaders(c.w.Header(), o.SSE)
 	if b.Versioning != core.VersioningOff {
 		c.w.Header().Set("x-cos-version-id", versionIDOf(b, o))
 	}

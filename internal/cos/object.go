@@ -18,6 +18,7 @@ import (
 	"github.com/arcastore/arca/internal/httpx"
 	"github.com/arcastore/arca/internal/wire/conditional"
 	"github.com/arcastore/arca/internal/wire/httprange"
+	"github.com/arcastore/arca/internal/wire/throttle"
 )
 
 // --- request parsing helpers ---
@@ -141,7 +142,15 @@ func (c *call) body(max int64) (core.Body, error) {
 	if size > max {
 		return core.Body{}, errEntityTooLarge
 	}
-	return core.Body{R: c.r.Body, Size: size, MD5: sum, Max: max}, nil
+	var r io.Reader = c.r.Body
+	if v := c.r.Header.Get("x-cos-traffic-limit"); v != "" {
+		bps, err := trafficLimit(v)
+		if err != nil {
+			return core.Body{}, err
+		}
+		r = throttle.Reader(c.r.Context(), r, bps)
+	}
+	return core.Body{R: r, Size: size, MD5: sum, Max: max}, nil
 }
 
 // version reads the version selector ("versionId", or "VersionId" as the Go
@@ -193,6 +202,7 @@ func (c *call) putObject() error {
 	if b.Versioning == core.VersioningEnabled {
 		c.w.Header().Set("x-cos-version-id", o.VersionID)
 	}
+	sseHeaders(c.w.Header(), o.SSE)
 	return c.empty(200)
 }
 
@@ -211,11 +221,15 @@ func (c *call) putInput(b *core.Bucket) (core.PutInput, error) {
 	if err != nil {
 		return core.PutInput{}, err
 	}
+	sse, err := sseRequest(c.r.Header.Get)
+	if err != nil {
+		return core.PutInput{}, err
+	}
 	owner := c.principal
 	if owner == "" {
 		owner = b.Owner
 	}
-	return core.PutInput{Bucket: b.Name, Key: c.req.Key, Meta: meta, StorageClass: sc, ACL: acl, Owner: owner}, nil
+	return core.PutInput{Bucket: b.Name, Key: c.req.Key, Meta: meta, StorageClass: sc, ACL: acl, Owner: owner, SSE: sse}, nil
 }
 
 // --- GET / HEAD Object ---
@@ -243,10 +257,14 @@ func (c *call) getObject() error {
 			return errorf("AccessDenied", 403, "response-* parameters need a signed request.")
 		}
 	}
+	ck, err := customerKey(c.r.Header.Get, "")
+	if err != nil {
+		return err
+	}
 	cond := conditional.Read(c.r.Header.Get, "")
 	var rng httprange.Range
 	partial := false
-	o, rd, err := c.h.store.OpenObject(c.r.Context(), b.Name, c.req.Key, c.version(), func(o *core.Object) (int64, int64, error) {
+	o, rd, err := c.h.store.OpenObjectKey(c.r.Context(), b.Name, c.req.Key, c.version(), ck, func(o *core.Object) (int64, int64, error) {
 		if err := c.allowObject(b, o, core.PermRead); err != nil {
 			return 0, 0, err
 		}
@@ -313,9 +331,17 @@ func (c *call) getObject() error {
 		status, length = http.StatusPartialContent, rng.Length
 		h.Set("Content-Range", rng.ContentRange(o.Size))
 	}
+	var out io.Writer = c.w
+	if v := c.r.Header.Get("x-cos-traffic-limit"); v != "" {
+		bps, err := trafficLimit(v)
+		if err != nil {
+			return err
+		}
+		out = throttle.Writer(c.r.Context(), c.w, bps)
+	}
 	h.Set("Content-Length", strconv.FormatInt(length, 10))
 	c.w.WriteHeader(status)
-	if _, err := io.Copy(c.w, rd); err != nil {
+	if _, err := io.Copy(out, rd); err != nil {
 		// The status is sent; all that is left is to cut the connection so
 		// the client sees a short body rather than a complete one.
 		c.h.log.Debug("GET body copy", "id", c.req.ID, "err", err)
@@ -357,6 +383,7 @@ func (c *call) objectHeaders(b *core.Bucket, o *core.Object) {
 		h.Set("x-cos-object-type", "appendable")
 	}
 	c.setVersionHeader(b, o)
+	sseHeaders(h, o.SSE)
 }
 
 // --- DELETE Object ---
@@ -471,10 +498,18 @@ func (c *call) copyObject() error {
 	if err != nil {
 		return err
 	}
+	srcKeyBytes, err := customerKey(c.r.Header.Get, copySourcePrefx)
+	if err != nil {
+		return err
+	}
+	sse, err := sseRequest(c.r.Header.Get)
+	if err != nil {
+		return err
+	}
 	in := core.CopyInput{
 		SrcBucket: srcBucket, SrcKey: srcKey, SrcVersion: srcVersion,
 		Bucket: b.Name, Key: c.req.Key, ReplaceMeta: replace, StorageClass: sc, ACL: acl,
-		Owner: c.principal, Max: maxPutSize,
+		Owner: c.principal, Max: maxPutSize, SrcCustomerKey: srcKeyBytes, SSE: sse,
 	}
 	if in.Owner == "" {
 		in.Owner = b.Owner
@@ -516,6 +551,7 @@ func (c *call) copyObject() error {
 		c.w.Header().Set("x-cos-version-id", dst.VersionID)
 	}
 	c.w.Header().Set("x-cos-hash-crc64ecma", checksum.FormatCRC64(dst.CRC64))
+	sseHeaders(c.w.Header(), dst.SSE)
 	return writeXML(c.w, 200, res)
 }
 
@@ -551,9 +587,14 @@ func (c *call) appendObject() error {
 	if err != nil {
 		return err
 	}
+	ck, err := customerKey(c.r.Header.Get, "")
+	if err != nil {
+		return err
+	}
 	res, err := c.h.store.AppendObject(c.r.Context(), core.AppendInput{
 		Bucket: b.Name, Key: c.req.Key, Position: pos, Body: body, Meta: in.Meta,
 		StorageClass: in.StorageClass, ACL: in.ACL, Owner: in.Owner, MaxSize: maxAppendSize,
+		SSE: in.SSE, CustomerKey: ck,
 	})
 	if err != nil {
 		return err
@@ -565,6 +606,7 @@ func (c *call) appendObject() error {
 	// appended piece.
 	h.Set("x-cos-content-sha1", hex.EncodeToString(res.Piece.MD5[:]))
 	h.Set("x-cos-hash-crc64ecma", checksum.FormatCRC64(res.CRC64))
+	sseHeaders(h, res.SSE)
 	return c.empty(200)
 }
 
@@ -609,10 +651,4 @@ func (c *call) getObjectACL() error {
 		acl = core.ACL{Canned: core.ACLPrivate}
 	}
 	return writeXML(c.w, 200, renderACL(acl, b.Owner))
-}
-
-// postObject is the browser form upload (POST Object).
-func (c *call) postObject() error {
-	drain(c.r.Body)
-	return errorf("NotImplemented", 501, "POST Object (form upload) is not implemented yet.")
 }
