@@ -104,6 +104,13 @@ func (h *Handler) ServeRequest(w http.ResponseWriter, r *http.Request, req *http
 		return
 	}
 	c.q = q
+	c.corsHeaders()
+	if r.Method == http.MethodOptions && c.req.Bucket != "" {
+		if err := c.options(); err != nil {
+			c.writeError(err)
+		}
+		return
+	}
 	if err := c.authenticate(); err != nil {
 		c.writeError(err)
 		return
@@ -213,6 +220,15 @@ func (c *call) route() op {
 			if m == http.MethodGet {
 				return (*call).getLocation
 			}
+		case "cors":
+			switch m {
+			case http.MethodPut:
+				return (*call).putCORS
+			case http.MethodGet:
+				return (*call).getCORS
+			case http.MethodDelete:
+				return (*call).deleteCORS
+			}
 		default:
 			return (*call).notImplemented
 		}
@@ -230,8 +246,6 @@ func (c *call) route() op {
 			return (*call).getObject
 		case http.MethodDelete:
 			return (*call).deleteObject
-		case http.MethodOptions:
-			return (*call).notImplemented
 		}
 	case "uploadId":
 		switch m {
