@@ -174,6 +174,8 @@ func (s *Store) ListVersions(ctx context.Context, bucket string, o VersionListOp
 		return res, nil
 	}
 	n := 0
+	var lastKey string
+	var lastVer *Object
 	// Finish the marker key first, after the marker version.
 	if o.KeyMarker != "" && o.VersionIDMarker != "" && strings.HasPrefix(o.KeyMarker, o.Prefix) {
 		versions, err := s.versionsOf(bucket, o.KeyMarker)
@@ -196,18 +198,20 @@ func (s *Store) ListVersions(ctx context.Context, bucket string, o VersionListOp
 					return res, nil
 				}
 				res.Versions = append(res.Versions, Version{Object: versions[i], IsLatest: false})
+				lastKey, lastVer = o.KeyMarker, versions[i]
 				n++
 			}
 		}
 	}
-	var lastKey string
-	var lastVer *Object
 	full := func() {
 		res.IsTruncated = true
 		res.NextKeyMarker = lastKey
 		res.NextVersionIDMarker = versionMarker(lastVer)
 	}
-	err := s.walk(verBucketPrefix(bucket), o.Prefix, o.Delimiter, o.KeyMarker, o.MaxKeys-n, func(key string, cp bool, _ []byte) error {
+	// walk counts keys, the page counts versions: give walk one more than
+	// the room left, so that it looks past a page the marker key's versions
+	// already filled, and let emit decide when the page is full.
+	err := s.walk(verBucketPrefix(bucket), o.Prefix, o.Delimiter, o.KeyMarker, o.MaxKeys-n+1, func(key string, cp bool, _ []byte) error {
 		if n == o.MaxKeys {
 			full()
 			return errPageFull

@@ -619,7 +619,9 @@ type AppendInput struct {
 	Owner        string
 	// MaxSize bounds the object's total size (ErrAppendTooLarge); 0 = none.
 	MaxSize int64
-	// AllowVersioned permits appends in a versioning-enabled bucket.
+	// AllowVersioned permits appends in a versioning-enabled bucket. An
+	// append extends the current version in place; only an append that
+	// creates the object makes a version.
 	AllowVersioned bool
 	// SSE encrypts an object the append creates; CustomerKey is the SSE-C
 	// key of an existing SSE-C object.
@@ -703,11 +705,12 @@ func (s *Store) AppendObject(ctx context.Context, in AppendInput) (*AppendResult
 		}
 		return nil, err
 	}
-	out, err := s.publish(ctx, in.Bucket, in.Key, []*written{w}, func(cur *Object, b *Bucket) (*Object, error) {
-		if b.Versioning == VersioningEnabled && !in.AllowVersioned {
-			return nil, errAppendVersioned
-		}
-		if before == nil {
+	var out *Object
+	if before == nil {
+		out, err = s.publish(ctx, in.Bucket, in.Key, []*written{w}, func(cur *Object, b *Bucket) (*Object, error) {
+			if b.Versioning == VersioningEnabled && !in.AllowVersioned {
+				return nil, errAppendVersioned
+			}
 			if cur != nil {
 				return nil, ErrPositionMismatch
 			}
@@ -717,24 +720,59 @@ func (s *Store) AppendObject(ctx context.Context, in AppendInput) (*AppendResult
 				Extents: []Extent{w.extent}, Appendable: true, SSE: enc,
 			}
 			return o, setMD5State(o, h)
-		}
-		if cur == nil || cur.Seq != before.Seq || cur.Size != before.Size {
-			if cur != nil && !cur.Appendable {
-				return nil, ErrObjectNotAppend
-			}
-			return nil, ErrPositionMismatch
-		}
-		o := *cur
-		o.Extents = append(append([]Extent(nil), cur.Extents...), w.extent)
-		o.Size = cur.Size + w.sums.Size
-		o.CRC64 = checksum.CRC64Combine(cur.CRC64, w.sums.CRC64, w.sums.Size)
-		return &o, setMD5State(&o, h)
-	})
+		})
+	} else {
+		out, err = s.appendInPlace(ctx, in, before, w, h)
+	}
 	if err != nil {
 		s.discard(w)
 		return nil, err
 	}
 	return &AppendResult{Object: out, Piece: w.sums}, nil
+}
+
+// appendInPlace extends the current version with a new extent. The version
+// keeps its id and sequence: an append never makes a new version, so no two
+// versions ever share an extent (OSS documents appends in versioned buckets
+// this way).
+func (s *Store) appendInPlace(ctx context.Context, in AppendInput, before *Object, w *written, h hashState) (*Object, error) {
+	unlock := s.lockKey(in.Bucket, in.Key)
+	defer unlock()
+	b, release, err := s.writeTo(in.Bucket)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	if b.Versioning == VersioningEnabled && !in.AllowVersioned {
+		return nil, errAppendVersioned
+	}
+	cur, err := s.getCurrent(in.Bucket, in.Key)
+	if err != nil {
+		return nil, err
+	}
+	if cur == nil || cur.Seq != before.Seq || cur.Size != before.Size {
+		if cur != nil && !cur.Appendable {
+			return nil, ErrObjectNotAppend
+		}
+		return nil, ErrPositionMismatch
+	}
+	o := *cur
+	o.Extents = append(append([]Extent(nil), cur.Extents...), w.extent)
+	o.Size = cur.Size + w.sums.Size
+	o.CRC64 = checksum.CRC64Combine(cur.CRC64, w.sums.CRC64, w.sums.Size)
+	o.Modified = s.now().UTC()
+	if err := setMD5State(&o, h); err != nil {
+		return nil, err
+	}
+	batch := s.meta.NewBatch()
+	stage(batch, w.extent, w.inline, []byte(in.Bucket+"\x00"+in.Key))
+	rec := encode(&o)
+	batch.Set(objKey(in.Bucket, in.Key), rec)
+	batch.Set(verKey(in.Bucket, in.Key, o.Seq), rec)
+	if err := s.meta.Commit(ctx, batch); err != nil {
+		return nil, err
+	}
+	return &o, nil
 }
 
 type hashState interface {
