@@ -811,14 +811,27 @@ func (s *sim) opAppend() {
 	} else {
 		all = d
 	}
-	v := &simVer{id: s.versionFor("append", b, res.Object), data: all, etag: md5hex(all), appendable: true}
-	if cur != nil {
-		v.tags = cur.tags
-	}
 	if res.Piece.Size != int64(len(d)) || res.Piece.MD5 != md5.Sum(d) {
 		s.fatalf("append piece sums %+v, want %d bytes md5 %x", res.Piece, len(d), md5.Sum(d))
 	}
-	b.add(k, v)
+	if cur == nil {
+		v := &simVer{id: s.versionFor("append", b, res.Object), data: all, etag: md5hex(all), appendable: true}
+		b.add(k, v)
+		s.sameObj("append result", res.Object, b, k, v)
+		return
+	}
+	// An append extends the current version in place: same id.
+	if res.VersionID != cur.id {
+		s.fatalf("append to version %q returned version %q; appends must not make versions", cur.id, res.VersionID)
+	}
+	v := &simVer{id: cur.id, data: all, etag: md5hex(all), appendable: true, tags: cur.tags}
+	vs := slices.Clone(b.keys[k])
+	for i, x := range vs {
+		if x == cur {
+			vs[i] = v
+		}
+	}
+	b.keys[k] = vs
 	s.sameObj("append result", res.Object, b, k, v)
 }
 
