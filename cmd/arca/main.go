@@ -4,6 +4,7 @@
 //
 //	arca serve [flags]     run the server
 //	arca presign [flags]   print a COS pre-signed URL
+//	arca form [flags]      print a signed browser upload form
 //
 // Every flag has an environment fallback (ARCA_*); see `arca serve -h`.
 package main
@@ -38,6 +39,8 @@ func main() {
 		err = serve(os.Args[2:])
 	case "presign":
 		err = presign(os.Args[2:], os.Stdout)
+	case "form":
+		err = form(os.Args[2:], os.Stdout)
 	case "-h", "--help", "help":
 		usage(os.Stdout)
 		return
@@ -61,6 +64,7 @@ func usage(w io.Writer) {
 commands:
   serve     run the server on its embedded storage
   presign   print a COS pre-signed URL for an object
+  form      print a signed HTML upload form (or its fields as JSON) for a bucket
 
 Run "arca <command> -h" for the command's flags.
 `)

@@ -1,15 +1,12 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -34,20 +31,9 @@ func presign(args []string, out io.Writer) error {
 	if *bucket == "" || *key == "" {
 		return errors.New("presign: --bucket and --key are required")
 	}
-	ak, sk := os.Getenv("ARCA_ROOT_ACCESS_KEY"), os.Getenv("ARCA_ROOT_SECRET_KEY")
-	if ak == "" || sk == "" {
-		b, err := os.ReadFile(filepath.Join(*data, "credentials.json"))
-		if err != nil {
-			return fmt.Errorf("presign: no ARCA_ROOT_ACCESS_KEY/ARCA_ROOT_SECRET_KEY and no generated credentials: %w", err)
-		}
-		var c struct {
-			AccessKey string `json:"access_key"`
-			SecretKey string `json:"secret_key"`
-		}
-		if err := json.Unmarshal(b, &c); err != nil {
-			return err
-		}
-		ak, sk = c.AccessKey, c.SecretKey
+	ak, sk, err := rootKeys(*data)
+	if err != nil {
+		return fmt.Errorf("presign: %w", err)
 	}
 	u, err := url.Parse(*endpoint)
 	if err != nil || u.Host == "" {
