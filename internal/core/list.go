@@ -127,7 +127,11 @@ func (s *Store) walk(base []byte, prefix, delim, marker string, max int,
 			return err
 		}
 		n++
-		ok = it.SeekGE(after(base, k, multi))
+		if multi {
+			ok = it.SeekGE(after(base, k, multi))
+		} else {
+			ok = it.Next() // one record per key: the next one is the next key
+		}
 	}
 	return it.Error()
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/arcastore/arca/internal/engine"
 	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/bloom"
 )
 
 // MetaOptions tune the Pebble store. The zero value is a valid configuration.
@@ -50,12 +51,20 @@ func OpenMeta(dir string, o MetaOptions) (*Meta, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	cache := pebble.NewCache(o.CacheBytes)
+	// Pebble charges its memtables to the block cache: size the cache so
+	// that CacheBytes remain for blocks beside two full memtables.
+	cache := pebble.NewCache(o.CacheBytes + 2*int64(o.MemTableBytes))
 	defer cache.Unref()
 	opts := &pebble.Options{
-		Cache:        cache,
-		MemTableSize: o.MemTableBytes,
-		Logger:       pebbleLogger{o.Logger.With("component", "pebble")},
+		Cache:              cache,
+		MemTableSize:       o.MemTableBytes,
+		FormatMajorVersion: pebble.FormatNewest,
+		Logger:             pebbleLogger{o.Logger.With("component", "pebble")},
+	}
+	// Bloom filters spare point lookups of absent keys (a PUT of a new key
+	// looks for its current version) a read of every level.
+	for i := range opts.Levels {
+		opts.Levels[i].FilterPolicy = bloom.FilterPolicy(10)
 	}
 	db, err := pebble.Open(filepath.Clean(dir), opts)
 	if err != nil {
