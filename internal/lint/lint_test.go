@@ -35,7 +35,10 @@ var rules = []struct {
 	{"internal/iam", nil, nil},
 	{"internal/core", []string{"internal/engine", "internal/checksum"}, []string{"net/http"}},
 	{"internal/cos/cosauth", nil, nil},
-	{"internal/cos", []string{"internal/core", "internal/cos/cosauth", "internal/httpx", "internal/iam", "internal/wire/", "internal/checksum"}, nil},
+	{"internal/cos", []string{"internal/core", "internal/cos/cosauth", "internal/httpx", "internal/iam", "internal/wire/", "internal/checksum", "internal/dialect"}, nil},
+	{"internal/oss", []string{"internal/core", "internal/oss/ossauth", "internal/httpx", "internal/iam", "internal/wire/", "internal/checksum", "internal/dialect"}, nil},
+	{"internal/s3", []string{"internal/core", "internal/s3/s3auth", "internal/httpx", "internal/iam", "internal/wire/", "internal/checksum", "internal/dialect"}, nil},
+	{"internal/dialect", []string{"internal/core", "internal/wire/", "internal/checksum"}, nil},
 	{"internal/server", []string{"internal/httpx", "internal/wire/postform"}, nil},
 }
 
