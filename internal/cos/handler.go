@@ -98,12 +98,7 @@ func (h *Handler) ServeRequest(w http.ResponseWriter, r *http.Request, req *http
 	c := &call{h: h, w: w, r: r, req: req}
 	w.Header().Set("Server", "tencent-cos")
 	w.Header().Set("x-cos-request-id", c.requestID())
-	q, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		c.writeError(errorf("InvalidURI", 400, "The query string is not valid: %v", err))
-		return
-	}
-	c.q = q
+	c.q = httpx.ParseQuery(r.URL.RawQuery)
 	c.corsHeaders()
 	if r.Method == http.MethodOptions && c.req.Bucket != "" {
 		if err := c.options(); err != nil {

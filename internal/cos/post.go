@@ -272,19 +272,22 @@ func parseKeyTime(s string) (int64, int64, bool) {
 
 // checkPolicy checks the policy's conditions against the form, with the
 // key after ${filename} substitution. Every field a condition names must be
-// in the form, except bucket (the bucket addressed); q-sign-time is the
-// form's q-key-time.
+// in the form, except bucket, which is always the bucket addressed (a
+// bucket field in the form must not stand in for it, or a policy signed for
+// one bucket would admit uploads to any other); q-sign-time is the form's
+// q-key-time.
 func (c *call) checkPolicy(p *postpolicy.Policy, form *postform.Form, key, bucket string) error {
 	get := func(name string) (string, bool) {
-		if strings.EqualFold(name, "key") {
+		switch strings.ToLower(name) {
+		case "key":
 			return key, true
+		case "bucket":
+			return bucket, true
 		}
 		return form.Get(name)
 	}
 	err := p.Check(get, postpolicy.Options{Implicit: func(field string) (string, bool) {
 		switch strings.ToLower(field) {
-		case "bucket":
-			return bucket, true
 		case "q-sign-time":
 			return form.Get("q-key-time")
 		}

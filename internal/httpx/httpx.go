@@ -14,7 +14,9 @@ import (
 	"encoding/xml"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -86,6 +88,32 @@ func WriteXML(w http.ResponseWriter, status int, prolog string, v any) error {
 	io.WriteString(w, prolog)
 	_, err = w.Write(body)
 	return err
+}
+
+// ParseQuery decodes a query string the way the clouds do: pairs split on
+// '&' only (a ';' is data: COS pre-signed URLs carry q-sign-time=a;b
+// unescaped, which url.ParseQuery refuses), '+' is a space, and a part that
+// does not unescape is kept as sent.
+func ParseQuery(raw string) url.Values {
+	v := url.Values{}
+	for raw != "" {
+		var part string
+		part, raw, _ = strings.Cut(raw, "&")
+		if part == "" {
+			continue
+		}
+		k, val, _ := strings.Cut(part, "=")
+		v[unescape(k)] = append(v[unescape(k)], unescape(val))
+	}
+	return v
+}
+
+func unescape(s string) string {
+	u, err := url.QueryUnescape(s)
+	if err != nil {
+		return s
+	}
+	return u
 }
 
 // ReadLimited reads at most max bytes of body; more is an error.
