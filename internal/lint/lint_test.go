@@ -4,8 +4,10 @@
 package lint
 
 import (
+	"errors"
 	"go/parser"
 	"go/token"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -48,6 +50,9 @@ func TestImportRules(t *testing.T) {
 	for _, r := range rules {
 		dir := filepath.Join(root, r.pkg)
 		ents, err := os.ReadDir(dir)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // a package the rules anticipate, not written yet
+		}
 		if err != nil {
 			t.Errorf("%s: %v", r.pkg, err)
 			continue
