@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/arcastore/arca/internal/core"
+	"github.com/arcastore/arca/internal/dialect"
 )
 
 // Group URIs COS uses in ACL documents.
@@ -178,7 +179,7 @@ var validPerm = map[string]bool{core.PermRead: true, core.PermWrite: true, core.
 // aclFromBody parses an AccessControlPolicy document.
 func aclFromBody(body []byte, forObject bool) (core.ACL, error) {
 	var in inACL
-	if err := unmarshalXML(body, &in); err != nil {
+	if err := dialect.UnmarshalXML(body, &in); err != nil {
 		return core.ACL{}, errMalformedXML
 	}
 	var acl core.ACL

@@ -1,14 +1,13 @@
 package cos
 
 import (
-	"bytes"
 	"encoding/xml"
-	"io"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/arcastore/arca/internal/core"
+	"github.com/arcastore/arca/internal/dialect"
 	"github.com/arcastore/arca/internal/httpx"
 )
 
@@ -33,42 +32,13 @@ func (c *call) readXML(v any) error {
 	if len(body) == 0 {
 		return errMissingBody
 	}
-	if err := checkMD5(c.r.Header.Get("Content-MD5"), body); err != nil {
+	if err := dialect.CheckContentMD5(c.r.Header.Get("Content-MD5"), body); err != nil {
 		return err
 	}
-	if err := unmarshalXML(body, v); err != nil {
+	if err := dialect.UnmarshalXML(body, v); err != nil {
 		return errMalformedXML
 	}
 	return nil
-}
-
-// unmarshalXML is xml.Unmarshal that also refuses anything but comments,
-// processing instructions and white space after the root element
-// (xml.Unmarshal stops at the root's end, so "<Delete>…</Delete></Delete>"
-// would pass).
-func unmarshalXML(body []byte, v any) error {
-	d := xml.NewDecoder(bytes.NewReader(body))
-	if err := d.Decode(v); err != nil {
-		return err
-	}
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		switch tok := tok.(type) {
-		case xml.Comment, xml.ProcInst:
-		case xml.CharData:
-			if len(bytes.TrimSpace(tok)) != 0 {
-				return errMalformedXML
-			}
-		default:
-			return errMalformedXML
-		}
-	}
 }
 
 // --- service ---
@@ -167,7 +137,7 @@ func (c *call) createBucket() error {
 		var cfg struct {
 			XMLName xml.Name `xml:"CreateBucketConfiguration"`
 		}
-		if unmarshalXML(body, &cfg) != nil {
+		if dialect.UnmarshalXML(body, &cfg) != nil {
 			return errMalformedXML
 		}
 	}
@@ -266,7 +236,7 @@ func (c *call) listParams() (prefix, delim string, max int, enc func(string) str
 	switch et := c.q.Get("encoding-type"); et {
 	case "":
 	case "url":
-		enc = urlEncodeKey
+		enc = dialect.URLEncode
 	default:
 		return "", "", 0, nil, errorf("InvalidArgument", 400, "encoding-type must be url")
 	}
@@ -349,18 +319,6 @@ type listVersionsResult struct {
 	Entries             []xmlVersionEntry `xml:",any"`
 }
 
-// versionIDOf renders a version id: "null" for the null version of a bucket
-// that has had versioning, "" in a bucket that never had.
-func versionIDOf(b *core.Bucket, o *core.Object) string {
-	if o.IsNull() {
-		if b.Versioning == core.VersioningOff {
-			return ""
-		}
-		return core.NullVersion
-	}
-	return o.VersionID
-}
-
 func (c *call) listVersions() error {
 	b, err := c.bucket()
 	if err != nil {
@@ -394,7 +352,7 @@ func (c *call) listVersions() error {
 	}
 	for _, v := range res.Versions {
 		e := xmlVersionEntry{
-			Key: enc(v.Key), VersionID: versionIDOf(b, v.Object), IsLatest: v.IsLatest,
+			Key: enc(v.Key), VersionID: dialect.VersionID(b, v.Object), IsLatest: v.IsLatest,
 			LastModified: httpx.ISOTime(v.Modified), Owner: c.objectOwner(),
 		}
 		if v.DeleteMarker {
@@ -563,7 +521,3 @@ func markerID(b *core.Bucket, id string) string {
 	}
 	return id
 }
-
-// drain discards what is left of a request body so the connection can be
-// reused.
-func drain(r io.Reader) { io.Copy(io.Discard, io.LimitReader(r, 1<<20)) }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/arcastore/arca/internal/core"
 	"github.com/arcastore/arca/internal/cos/cosauth"
+	"github.com/arcastore/arca/internal/dialect"
 )
 
 // Error is a COS error: code, HTTP status and message.
@@ -85,6 +86,8 @@ var errorTable = []struct {
 	{core.ErrInvalidPartOrder, &Error{"InvalidPartOrder", 400, "The list of parts was not in ascending order."}},
 	{core.ErrInvalidPartNum, &Error{"InvalidArgument", 400, "Part number must be an integer between 1 and 10000, inclusive."}},
 	{core.ErrAccessDenied, errAccessDenied},
+	{dialect.ErrInvalidDigest, errInvalidDigest},
+	{dialect.ErrMalformedXML, errMalformedXML},
 	{core.ErrSSENotConfigured, &Error{"KmsException", 400, "Server-side encryption is not configured on this server."}},
 	{core.ErrSSEInvalidKey, &Error{"InvalidArgument", 400, "The customer key must be a base64-encoded 256-bit key."}},
 	{core.ErrSSECustomerKeyNeeded, &Error{"InvalidRequest", 400, "The object was stored with a customer-provided key (SSE-C); the request must provide the key."}},

@@ -18,6 +18,7 @@ import (
 
 	"github.com/arcastore/arca/internal/core"
 	"github.com/arcastore/arca/internal/cos/cosauth"
+	"github.com/arcastore/arca/internal/dialect"
 	"github.com/arcastore/arca/internal/httpx"
 	"github.com/arcastore/arca/internal/iam"
 )
@@ -303,17 +304,7 @@ func (c *call) allowBucket(b *core.Bucket, perm string) error {
 // allowObject checks perm on an object: its own ACL, or the bucket's when
 // the object's ACL is "default".
 func (c *call) allowObject(b *core.Bucket, o *core.Object, perm string) error {
-	if c.principal != "" && c.principal == b.Owner {
-		return nil
-	}
-	if o == nil || o.ACL.IsDefault() {
-		return c.allowBucket(b, perm)
-	}
-	owner := o.Owner
-	if owner == "" {
-		owner = b.Owner
-	}
-	if o.ACL.Allows(owner, c.principal, perm) {
+	if dialect.ObjectAllows(b, o, c.principal, perm) {
 		return nil
 	}
 	return errAccessDenied

@@ -6,6 +6,7 @@ import (
 
 	"github.com/arcastore/arca/internal/checksum"
 	"github.com/arcastore/arca/internal/core"
+	"github.com/arcastore/arca/internal/dialect"
 	"github.com/arcastore/arca/internal/httpx"
 )
 
@@ -31,7 +32,7 @@ func (c *call) initiateUpload() error {
 	if err != nil {
 		return err
 	}
-	drain(c.r.Body)
+	dialect.Drain(c.r.Body)
 	u, err := c.h.store.CreateUpload(c.r.Context(), core.CreateUploadInput{
 		Bucket: b.Name, Key: c.req.Key, Meta: in.Meta, StorageClass: in.StorageClass, ACL: in.ACL, Owner: in.Owner,
 		SSE: in.SSE,
@@ -132,7 +133,7 @@ func (c *call) listParts() error {
 	}
 	enc := func(s string) string { return s }
 	if c.q.Get("encoding-type") == "url" {
-		enc = urlEncodeKey
+		enc = dialect.URLEncode
 	}
 	u, res, err := c.h.store.ListParts(c.r.Context(), b.Name, c.req.Key, c.uploadID(), marker, max)
 	if err != nil {
@@ -194,24 +195,12 @@ func (c *call) completeUpload() error {
 	c.w.Header().Set("x-cos-hash-crc64ecma", checksum.FormatCRC64(o.CRC64))
 	sseHeaders(c.w.Header(), o.SSE)
 	if b.Versioning != core.VersioningOff {
-		c.w.Header().Set("x-cos-version-id", versionIDOf(b, o))
+		c.w.Header().Set("x-cos-version-id", dialect.VersionID(b, o))
 	}
 	return writeXML(c.w, 200, completeResult{
 		XMLNS:    "http://www.qcloud.com/document/product/436/7751",
-		Location: c.objectURL(b.Name, c.req.Key), Bucket: b.Name, Key: c.req.Key, ETag: quote(o.ETag),
+		Location: dialect.ObjectURL(c.r, c.req.VirtualHost, b.Name, c.req.Key), Bucket: b.Name, Key: c.req.Key, ETag: quote(o.ETag),
 	})
-}
-
-// objectURL is the object's address as the client reached the server.
-func (c *call) objectURL(bucket, key string) string {
-	scheme := "http"
-	if c.r.TLS != nil {
-		scheme = "https"
-	}
-	if c.req.VirtualHost {
-		return scheme + "://" + c.r.Host + "/" + key
-	}
-	return scheme + "://" + c.r.Host + "/" + bucket + "/" + key
 }
 
 func (c *call) abortUpload() error {

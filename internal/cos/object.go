@@ -1,9 +1,6 @@
 package cos
 
 import (
-	"bytes"
-	"crypto/md5"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/xml"
 	"errors"
@@ -15,6 +12,7 @@ import (
 
 	"github.com/arcastore/arca/internal/checksum"
 	"github.com/arcastore/arca/internal/core"
+	"github.com/arcastore/arca/internal/dialect"
 	"github.com/arcastore/arca/internal/httpx"
 	"github.com/arcastore/arca/internal/wire/conditional"
 	"github.com/arcastore/arca/internal/wire/httprange"
@@ -22,45 +20,6 @@ import (
 )
 
 // --- request parsing helpers ---
-
-// parseMD5 decodes a Content-MD5 header; "" gives nil.
-func parseMD5(v string) ([]byte, error) {
-	if v == "" {
-		return nil, nil
-	}
-	b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(v))
-	if err != nil || len(b) != md5.Size {
-		return nil, errInvalidDigest
-	}
-	return b, nil
-}
-
-func checkMD5(header string, body []byte) error {
-	want, err := parseMD5(header)
-	if err != nil || want == nil {
-		return err
-	}
-	got := md5.Sum(body)
-	if !bytes.Equal(want, got[:]) {
-		return core.ErrBadDigest
-	}
-	return nil
-}
-
-// urlEncodeKey percent-encodes a key for encoding-type=url: everything but
-// unreserved characters and '/'.
-func urlEncodeKey(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		ch := s[i]
-		if ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || strings.IndexByte("-_.~/", ch) >= 0 {
-			b.WriteByte(ch)
-			continue
-		}
-		b.WriteString("%" + strings.ToUpper(hex.EncodeToString([]byte{ch})))
-	}
-	return b.String()
-}
 
 // checkKey applies COS's key rules on top of core's.
 func checkKey(key string) error {
@@ -74,28 +33,7 @@ const metaPrefix = "x-cos-meta-"
 
 // objectMeta reads the content headers and x-cos-meta-* user metadata.
 func objectMeta(h http.Header) (core.Meta, error) {
-	m := core.Meta{
-		ContentType:        h.Get("Content-Type"),
-		ContentEncoding:    h.Get("Content-Encoding"),
-		ContentDisposition: h.Get("Content-Disposition"),
-		ContentLanguage:    h.Get("Content-Language"),
-		CacheControl:       h.Get("Cache-Control"),
-		Expires:            h.Get("Expires"),
-	}
-	size := 0
-	for k, vs := range h {
-		lk := strings.ToLower(k)
-		if !strings.HasPrefix(lk, metaPrefix) || len(lk) == len(metaPrefix) {
-			continue
-		}
-		if m.User == nil {
-			m.User = map[string]string{}
-		}
-		v := strings.Join(vs, ",")
-		name := lk[len(metaPrefix):]
-		m.User[name] = v
-		size += len(lk) + len(v)
-	}
+	m, size := dialect.Meta(h, metaPrefix)
 	if size > maxUserMeta {
 		return m, core.ErrMetadataTooLarge
 	}
@@ -124,7 +62,7 @@ func storageClass(h http.Header) (string, error) {
 
 // requireLength insists on Content-Length or chunked encoding for uploads.
 func (c *call) requireLength() error {
-	if _, ok := c.r.Header["Content-Length"]; !ok && len(c.r.TransferEncoding) == 0 {
+	if !dialect.HasLength(c.r) {
 		return errMissingLength
 	}
 	return nil
@@ -134,7 +72,7 @@ func (c *call) body(max int64) (core.Body, error) {
 	if err := c.requireLength(); err != nil {
 		return core.Body{}, err
 	}
-	sum, err := parseMD5(c.r.Header.Get("Content-MD5"))
+	sum, err := dialect.ParseContentMD5(c.r.Header.Get("Content-MD5"))
 	if err != nil {
 		return core.Body{}, err
 	}
@@ -170,7 +108,7 @@ func (c *call) setVersionHeader(b *core.Bucket, o *core.Object) {
 	if b.Versioning == core.VersioningOff {
 		return
 	}
-	c.w.Header().Set("x-cos-version-id", versionIDOf(b, o))
+	c.w.Header().Set("x-cos-version-id", dialect.VersionID(b, o))
 }
 
 // --- PUT Object ---
@@ -353,29 +291,11 @@ func (c *call) getObject() error {
 // objectHeaders sets the headers every object response carries.
 func (c *call) objectHeaders(b *core.Bucket, o *core.Object) {
 	h := c.w.Header()
-	ct := o.Meta.ContentType
-	if ct == "" {
-		ct = "application/octet-stream"
-	}
-	h.Set("Content-Type", ct)
+	dialect.SetMetaHeaders(h, o.Meta, metaPrefix, "application/octet-stream")
 	h.Set("ETag", quote(o.ETag))
 	h.Set("Last-Modified", httpx.HTTPTime(o.Modified))
 	h.Set("Accept-Ranges", "bytes")
 	h.Set("x-cos-hash-crc64ecma", checksum.FormatCRC64(o.CRC64))
-	for _, kv := range []struct{ k, v string }{
-		{"Content-Encoding", o.Meta.ContentEncoding},
-		{"Content-Disposition", o.Meta.ContentDisposition},
-		{"Content-Language", o.Meta.ContentLanguage},
-		{"Cache-Control", o.Meta.CacheControl},
-		{"Expires", o.Meta.Expires},
-	} {
-		if kv.v != "" {
-			h.Set(kv.k, kv.v)
-		}
-	}
-	for _, k := range o.Meta.UserKeys() {
-		h.Set(metaPrefix+k, o.Meta.User[k])
-	}
 	if o.StorageClass != "" {
 		h.Set("x-cos-storage-class", o.StorageClass)
 	}
@@ -540,7 +460,7 @@ func (c *call) copyObject() error {
 		return err
 	}
 	if srcVersion != "" {
-		c.w.Header().Set("x-cos-copy-source-version-id", versionIDOf(sb, src))
+		c.w.Header().Set("x-cos-copy-source-version-id", dialect.VersionID(sb, src))
 	}
 	res := copyObjectResult{
 		ETag: quote(dst.ETag), CRC64: checksum.FormatCRC64(dst.CRC64),

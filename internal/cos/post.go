@@ -9,13 +9,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/arcastore/arca/internal/core"
 	"github.com/arcastore/arca/internal/cos/cosauth"
+	"github.com/arcastore/arca/internal/dialect"
 	"github.com/arcastore/arca/internal/wire/postform"
 	"github.com/arcastore/arca/internal/wire/postpolicy"
 	"github.com/arcastore/arca/internal/wire/throttle"
@@ -74,7 +74,7 @@ func (c *call) postObject() error {
 	if err != nil {
 		return err
 	}
-	md5sum, err := parseMD5(value("Content-MD5"))
+	md5sum, err := dialect.ParseContentMD5(value("Content-MD5"))
 	if err != nil {
 		return err
 	}
@@ -106,10 +106,10 @@ func (c *call) postObject() error {
 	}
 	sseHeaders(h, o.SSE)
 	if redirect := value("success_action_redirect"); redirect != "" {
-		h.Set("Location", redirectURL(redirect, b.Name, key, quote(o.ETag)))
+		h.Set("Location", dialect.RedirectURL(redirect, b.Name, key, quote(o.ETag)))
 		return c.empty(http.StatusSeeOther)
 	}
-	h.Set("Location", c.objectURL(b.Name, escapePath(key)))
+	h.Set("Location", dialect.ObjectURL(c.r, c.req.VirtualHost, b.Name, key))
 	status := http.StatusNoContent
 	switch value("success_action_status") {
 	case "200":
@@ -353,30 +353,4 @@ func trafficLimit(v string) (int64, error) {
 		return 0, errorf("InvalidArgument", 400, "x-cos-traffic-limit must be an integer from %d to %d (bit/s).", minTrafficLimit, maxTrafficLimit)
 	}
 	return n, nil
-}
-
-// redirectURL adds bucket, key and etag to a success_action_redirect URL.
-func redirectURL(target, bucket, key, etag string) string {
-	q := "bucket=" + url.QueryEscape(bucket) + "&key=" + url.QueryEscape(key) + "&etag=" + url.QueryEscape(etag)
-	frag := ""
-	if i := strings.IndexByte(target, '#'); i >= 0 {
-		target, frag = target[:i], target[i:]
-	}
-	sep := "?"
-	if strings.Contains(target, "?") {
-		sep = "&"
-		if strings.HasSuffix(target, "?") || strings.HasSuffix(target, "&") {
-			sep = ""
-		}
-	}
-	return target + sep + q + frag
-}
-
-// escapePath percent-encodes a key for a URL path, keeping '/'.
-func escapePath(key string) string {
-	parts := strings.Split(key, "/")
-	for i, p := range parts {
-		parts[i] = url.PathEscape(p)
-	}
-	return strings.Join(parts, "/")
 }

@@ -132,7 +132,7 @@ func TestMultipart_Upload(t *testing.T) {
 		if res.ETag != multipartETag(p1, p2, p3) || !strings.HasSuffix(res.ETag, `-3"`) {
 			t.Errorf("ETag %s, want %s", res.ETag, multipartETag(p1, p2, p3))
 		}
-		if res.Bucket != name || res.Key != key || !strings.HasSuffix(res.Location, "/"+key) {
+		if res.Bucket != name || res.Key != key || !strings.HasSuffix(res.Location, "/"+strings.ReplaceAll(key, " ", "%20")) {
 			t.Errorf("result %+v", res)
 		}
 		if resp.Header.Get("x-cos-hash-crc64ecma") != crcOf(whole) || resp.Header.Get("x-cos-version-id") == "" {
