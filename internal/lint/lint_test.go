@@ -38,6 +38,7 @@ var rules = []struct {
 	{"internal/core", []string{"internal/engine", "internal/checksum"}, []string{"net/http"}},
 	{"internal/cos/cosauth", nil, nil},
 	{"internal/oss/ossauth", nil, nil},
+	{"internal/s3/s3auth", nil, nil},
 	{"internal/cos", []string{"internal/core", "internal/cos/cosauth", "internal/httpx", "internal/iam", "internal/wire/", "internal/checksum", "internal/dialect"}, nil},
 	{"internal/oss", []string{"internal/core", "internal/oss/ossauth", "internal/httpx", "internal/iam", "internal/wire/", "internal/checksum", "internal/dialect"}, nil},
 	{"internal/s3", []string{"internal/core", "internal/s3/s3auth", "internal/httpx", "internal/iam", "internal/wire/", "internal/checksum", "internal/dialect"}, nil},

@@ -1,0 +1,343 @@
+package s3auth
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/subtle"
+	"encoding/hex"
+	"hash"
+	"io"
+	"net/http"
+	"net/textproto"
+	"strings"
+)
+
+// ChunkedReader decodes an aws-chunked body (sigv4-streaming,
+// sigv4-streaming-trailers) as it streams:
+//
+//	hex-size [";chunk-signature=" 64-hex] CRLF data CRLF   (repeated)
+//	"0" [";chunk-signature=" 64-hex] CRLF                    (the final chunk)
+//	[name ":" value CRLF ...] ["x-amz-trailer-signature:" 64-hex CRLF] CRLF
+//
+// Signed bodies (STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]) must carry
+// a chunk-signature on every chunk, the final one included, and each is
+// checked when its chunk ends: HMAC-SHA256 under the request's signing
+// key of "AWS4-HMAC-SHA256-PAYLOAD", the request time and scope, the
+// previous signature (the first chunk's is the Authorization header's),
+// the hash of the empty string and the hash of the chunk's data. The
+// trailing headers of STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER are
+// covered by x-amz-trailer-signature, "AWS4-HMAC-SHA256-TRAILER" over the
+// hash of the trailer lines, each followed by "\n". Unsigned bodies
+// (STREAMING-UNSIGNED-PAYLOAD-TRAILER) have no signatures to check; a
+// chunk-signature extension is ignored there.
+//
+// Clients differ in the bytes between the final chunk and the end of the
+// body (the AWS example, the AWS SDKs and minio-go each put their CRLFs
+// and bare LFs differently), so the trailer section is read as lines, LF
+// or CRLF terminated, blank lines skipped, up to the end of the body. A
+// chunk header line may be 4 KiB long and the trailer section 16 KiB, so
+// memory stays bounded whatever the chunk sizes; chunk data is streamed,
+// never buffered. Unlike S3, which refuses a signed chunk under 8 KiB
+// other than the last (InvalidChunkSizeError), the reader takes chunks of
+// any size: a tiny chunk costs the sender more bytes than it costs the
+// reader work.
+//
+// Errors are *Error values: ErrSignatureDoesNotMatch for a wrong chunk or
+// trailer signature, ErrIncompleteBody for broken framing, a truncated
+// body or a decoded length other than x-amz-decoded-content-length, and
+// ErrMalformedTrailer for trailing headers that are malformed, undeclared,
+// repeated or missing; or the error of the underlying body, unchanged.
+// Once Read has failed it keeps returning the same error. Body makes the
+// reader; it has no constructor of its own. A ChunkedReader is not safe
+// for concurrent use.
+type ChunkedReader struct {
+	br            *bufio.Reader
+	signer        *ChunkSigner // nil for unsigned bodies
+	sum           hash.Hash    // SHA-256 of the current chunk's data, signed bodies only
+	chunkSig      [32]byte     // the signature the current chunk's header announced
+	remaining     int64        // data bytes of the current chunk not yet read
+	inChunk       bool         // a chunk's data was started and awaits its CRLF and check
+	decoded       int64
+	want          int64 // x-amz-decoded-content-length
+	signedTrailer bool
+	declared      []string // x-amz-trailer, lowercase
+	trailer       http.Header
+	err           error
+}
+
+// Limits of the framing.
+const (
+	maxChunkLine    = 4 << 10
+	maxTrailerBytes = 16 << 10
+	chunkBufSize    = 32 << 10
+	maxChunkSize    = 1 << 40 // far beyond any client's, small enough for no overflow
+)
+
+func (cr *ChunkedReader) init(body io.Reader, declared []string) {
+	cr.br = bufio.NewReaderSize(body, chunkBufSize)
+	cr.declared = declared
+	cr.trailer = make(http.Header, len(declared))
+	for _, n := range declared {
+		cr.trailer[textproto.CanonicalMIMEHeaderKey(n)] = nil
+	}
+}
+
+// Trailer returns the trailing headers, keyed in canonical form
+// ("X-Amz-Checksum-Crc32"). Before Read has returned io.EOF it holds the
+// names x-amz-trailer declared with nil values, as http.Request.Trailer
+// does; after, their values (base64 checksums, as sent). The values are
+// not checked against the data: the caller computes the checksum of the
+// bytes it read and compares. The map belongs to the reader; copy it to
+// keep it.
+func (cr *ChunkedReader) Trailer() http.Header { return cr.trailer }
+
+// Decoded returns how many payload bytes Read has returned so far.
+func (cr *ChunkedReader) Decoded() int64 { return cr.decoded }
+
+func (cr *ChunkedReader) fail(err error) error {
+	cr.err = err
+	return err
+}
+
+// Read reads decoded payload bytes.
+func (cr *ChunkedReader) Read(p []byte) (int, error) {
+	if cr.err != nil {
+		return 0, cr.err
+	}
+	for {
+		if cr.remaining > 0 {
+			if len(p) == 0 {
+				return 0, nil
+			}
+			if int64(len(p)) > cr.remaining {
+				p = p[:cr.remaining]
+			}
+			n, err := cr.br.Read(p)
+			cr.remaining -= int64(n)
+			cr.decoded += int64(n)
+			if cr.sum != nil {
+				cr.sum.Write(p[:n])
+			}
+			if n > 0 {
+				return n, nil
+			}
+			if err == io.EOF {
+				return 0, cr.fail(incompleteBody("The aws-chunked body ends inside a chunk."))
+			}
+			return 0, cr.fail(bodyError(err))
+		}
+		if cr.inChunk {
+			if err := cr.endChunk(); err != nil {
+				return 0, cr.fail(err)
+			}
+		}
+		final, err := cr.nextChunk()
+		if err != nil {
+			return 0, cr.fail(err)
+		}
+		if final {
+			return 0, cr.fail(io.EOF)
+		}
+	}
+}
+
+// readLine reads one line, LF or CRLF terminated, without its terminator.
+// A clean end of the body before any byte gives io.EOF.
+func (cr *ChunkedReader) readLine(limit int) ([]byte, error) {
+	line, err := cr.br.ReadSlice('\n')
+	switch {
+	case err == bufio.ErrBufferFull || len(line) > limit:
+		return nil, incompleteBody("An aws-chunked line is longer than %d bytes.", limit)
+	case err == io.EOF && len(line) == 0:
+		return nil, io.EOF
+	case err == io.EOF:
+		return nil, incompleteBody("The aws-chunked body ends inside a line.")
+	case err != nil:
+		return nil, bodyError(err)
+	}
+	line = line[:len(line)-1]
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
+	return line, nil
+}
+
+// endChunk reads the CRLF after a chunk's data and checks its signature.
+func (cr *ChunkedReader) endChunk() error {
+	cr.inChunk = false
+	c, err := cr.br.ReadByte()
+	if err == nil && c == '\r' {
+		c, err = cr.br.ReadByte()
+	}
+	switch {
+	case err == io.EOF:
+		return incompleteBody("The aws-chunked body ends after a chunk's data.")
+	case err != nil:
+		return bodyError(err)
+	case c != '\n':
+		return incompleteBody("A chunk's data is not followed by CRLF: the chunk is longer than its size says.")
+	}
+	return cr.checkChunk()
+}
+
+// checkChunk compares the signature of the chunk just read with the one
+// its header announced.
+func (cr *ChunkedReader) checkChunk() error {
+	if cr.signer == nil {
+		return nil
+	}
+	var sum [32]byte
+	got := cr.signer.chunk(cr.sum.Sum(sum[:0]))
+	cr.sum.Reset()
+	if subtle.ConstantTimeCompare(got[:], cr.chunkSig[:]) != 1 {
+		return ErrSignatureDoesNotMatch.with("A chunk signature of the aws-chunked body does not match.")
+	}
+	return nil
+}
+
+// nextChunk reads a chunk header. For the final chunk it also checks its
+// signature, reads the trailing headers and the decoded length, and
+// reports final.
+func (cr *ChunkedReader) nextChunk() (final bool, err error) {
+	line, err := cr.readLine(maxChunkLine)
+	if err == io.EOF {
+		return false, incompleteBody("The aws-chunked body ends before its final chunk.")
+	}
+	if err != nil {
+		return false, err
+	}
+	size, sig, err := parseChunkHeader(line)
+	if err != nil {
+		return false, err
+	}
+	if cr.signer != nil {
+		if sig == nil {
+			return false, incompleteBody("A chunk of a signed aws-chunked body has no chunk-signature.")
+		}
+		hex.Decode(cr.chunkSig[:], sig) // 64 hex digits, checked
+	}
+	if size > 0 {
+		if size > cr.want-cr.decoded {
+			return false, incompleteBody("The aws-chunked body holds more than x-amz-decoded-content-length (%d) bytes.", cr.want)
+		}
+		cr.remaining, cr.inChunk = size, true
+		return false, nil
+	}
+	if err := cr.checkChunk(); err != nil {
+		return false, err
+	}
+	if err := cr.readTrailers(); err != nil {
+		return false, err
+	}
+	if cr.decoded != cr.want {
+		return false, incompleteBody("The aws-chunked body holds %d bytes; x-amz-decoded-content-length says %d.", cr.decoded, cr.want)
+	}
+	return true, nil
+}
+
+// parseChunkHeader parses "hex-size[;ext[=value]]...", returning the
+// chunk-signature extension's value (nil when absent).
+func parseChunkHeader(line []byte) (size int64, sig []byte, err error) {
+	sz, exts, _ := bytes.Cut(line, []byte{';'})
+	sz = bytes.Trim(sz, " \t")
+	if len(sz) == 0 || len(sz) > 16 {
+		return 0, nil, incompleteBody("An aws-chunked chunk header has no valid size.")
+	}
+	for _, c := range sz {
+		d := fromHex(c)
+		if d < 0 {
+			return 0, nil, incompleteBody("An aws-chunked chunk header has no valid size.")
+		}
+		size = size<<4 | int64(d)
+		if size > maxChunkSize {
+			return 0, nil, incompleteBody("An aws-chunked chunk is too large.")
+		}
+	}
+	for len(exts) > 0 {
+		var ext []byte
+		ext, exts, _ = bytes.Cut(exts, []byte{';'})
+		k, v, _ := bytes.Cut(ext, []byte{'='})
+		if string(bytes.Trim(k, " \t")) != "chunk-signature" {
+			continue
+		}
+		if sig != nil {
+			return 0, nil, incompleteBody("An aws-chunked chunk header has two chunk-signatures.")
+		}
+		if sig = bytes.Trim(v, " \t"); !isHexSignature(string(sig)) {
+			return 0, nil, incompleteBody("An aws-chunked chunk-signature is not 64 hexadecimal digits.")
+		}
+	}
+	return size, sig, nil
+}
+
+const trailerSignatureName = "x-amz-trailer-signature"
+
+// readTrailers reads the lines after the final chunk to the end of the
+// body: the declared trailing headers and, for signed trailers, the
+// trailer signature, which must come last.
+func (cr *ChunkedReader) readTrailers() error {
+	var (
+		signed []byte // the trailer lines as signed
+		sig    string
+		total  int
+	)
+	for {
+		line, err := cr.readLine(maxChunkLine)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if total += len(line) + 2; total > maxTrailerBytes {
+			return malformedTrailer("the trailer section is longer than %d bytes", maxTrailerBytes)
+		}
+		if len(trimSpace(string(line))) == 0 {
+			continue
+		}
+		k, v, ok := strings.Cut(string(line), ":")
+		if !ok {
+			return malformedTrailer("a trailer line has no colon")
+		}
+		name, v := asciiLower(trimSpace(k)), trimSpace(v)
+		switch {
+		case sig != "":
+			return malformedTrailer("a line follows x-amz-trailer-signature")
+		case name == trailerSignatureName:
+			if !cr.signedTrailer {
+				return malformedTrailer("x-amz-trailer-signature in an unsigned body")
+			}
+			if !isHexSignature(v) {
+				return malformedTrailer("x-amz-trailer-signature is not 64 hexadecimal digits")
+			}
+			sig = v
+			continue
+		case !containsString(cr.declared, name):
+			return malformedTrailer("trailer %s is not declared in x-amz-trailer", name)
+		}
+		key := textproto.CanonicalMIMEHeaderKey(name)
+		if cr.trailer[key] != nil {
+			return malformedTrailer("trailer %s is given twice", name)
+		}
+		cr.trailer[key] = []string{v}
+		signed = append(signed, line...)
+		signed = append(signed, '\n')
+	}
+	for _, n := range cr.declared {
+		if cr.trailer[textproto.CanonicalMIMEHeaderKey(n)] == nil {
+			return malformedTrailer("trailer %s is declared in x-amz-trailer but not sent", n)
+		}
+	}
+	if !cr.signedTrailer || (sig == "" && len(cr.declared) == 0) {
+		return nil
+	}
+	if sig == "" {
+		return malformedTrailer("x-amz-trailer-signature is missing")
+	}
+	want, _ := decodeSignature(sig)
+	got := cr.signer.trailer(signed)
+	if subtle.ConstantTimeCompare(want[:], got[:]) != 1 {
+		return ErrSignatureDoesNotMatch.with("The trailer signature of the aws-chunked body does not match.")
+	}
+	return nil
+}
