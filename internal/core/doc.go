@@ -30,6 +30,7 @@
 //	R/<blob id>                                  the blob is referenced (its absence marks an orphan)
 //	U/<bucket>\x00<key>\x00<upload id>           in-progress multipart upload
 //	P/<upload id>\x00<part number, 4 bytes BE>   uploaded part
+//	N/<token>                                    a one-time token already used (ClaimOnce)
 //	S/<name>                                     store-wide state (sequence floor)
 //
 // Object keys never contain NUL, so "\x00" ends a key unambiguously and the
