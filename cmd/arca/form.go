@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/arcastore/arca/internal/cos"
+	"github.com/arcastore/arca/internal/oss/ossauth"
 )
 
 // formSpec is what `arca form` signs: the same inputs whatever the dialect.
@@ -30,6 +32,8 @@ type formSpec struct {
 	SecretKey  string
 	Now        time.Time
 	ContentTyp string
+	OSSV4      bool   // OSS: sign with V4 instead of V1
+	Region     string // OSS V4: the region of the credential scope
 }
 
 // signedForm is a form ready to post: its action and fields (the file
@@ -44,7 +48,9 @@ type signedForm struct {
 // of the OSS form-upload document's signing script.
 func form(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("form", flag.ContinueOnError)
-	dialect := fs.String("dialect", "cos", "signature dialect: cos (oss to come)")
+	dialect := fs.String("dialect", "cos", "signature dialect: cos or oss")
+	ossV4 := fs.Bool("oss-v4", false, "oss: sign the form with V4 (OSS4-HMAC-SHA256) instead of V1")
+	region := fs.String("region", env("ARCA_OSS_REGION", "cn-hangzhou"), "oss -oss-v4: region of the credential scope (any region is accepted)")
 	endpoint := fs.String("endpoint", env("ARCA_ENDPOINT", "http://127.0.0.1:9100"), "server URL; the form posts to <endpoint>/<bucket> unless -virtual-host")
 	vhost := fs.Bool("virtual-host", false, "post to <bucket>.<endpoint host> instead of <endpoint>/<bucket>")
 	bucket := fs.String("bucket", "", "bucket (required)")
@@ -80,12 +86,14 @@ func form(args []string, out io.Writer) error {
 	spec := formSpec{
 		Endpoint: u.String(), Bucket: *bucket, Key: *key, MinSize: *minSize, MaxSize: *maxSize,
 		Expires: *expires, Redirect: *redirect, Status: *status, AccessKey: ak, SecretKey: sk,
-		Now: time.Now(), ContentTyp: *contentType,
+		Now: time.Now(), ContentTyp: *contentType, OSSV4: *ossV4, Region: *region,
 	}
 	var sf *signedForm
 	switch strings.ToLower(*dialect) {
 	case "cos":
 		sf, err = signCOSForm(spec)
+	case "oss":
+		sf, err = signOSSForm(spec)
 	default:
 		return fmt.Errorf("form: unsupported dialect %q", *dialect)
 	}
@@ -147,6 +155,65 @@ func signCOSForm(s formSpec) (*signedForm, error) {
 	}
 	for k, v := range cos.PostFormFields(s.AccessKey, s.SecretKey, policy, start, end) {
 		fields[k] = v
+	}
+	return &signedForm{Action: s.Endpoint, Fields: fields}, nil
+}
+
+// signOSSForm signs an OSS PostObject form as OSS's PostObject and form
+// upload documents describe: V1 (OSSAccessKeyId, policy, Signature) or V4
+// (x-oss-signature-version, x-oss-credential, x-oss-date, policy,
+// x-oss-signature), the policy pinning the bucket, the key (or its prefix
+// before ${filename}), the size range and, for V4, the signature fields.
+func signOSSForm(s formSpec) (*signedForm, error) {
+	end := s.Now.Add(s.Expires)
+	conds := []any{
+		map[string]string{"bucket": s.Bucket},
+		[]any{"content-length-range", s.MinSize, s.MaxSize},
+	}
+	fields := map[string]string{"key": s.Key}
+	if p, exact := keyPrefix(s.Key); exact {
+		conds = append(conds, []any{"eq", "$key", p})
+	} else {
+		conds = append(conds, []any{"starts-with", "$key", p})
+	}
+	if s.Redirect != "" {
+		fields["success_action_redirect"] = s.Redirect
+		conds = append(conds, []any{"eq", "$success_action_redirect", s.Redirect})
+	} else if s.Status != "" {
+		fields["success_action_status"] = s.Status
+		conds = append(conds, []any{"eq", "$success_action_status", s.Status})
+	}
+	if s.ContentTyp != "" {
+		fields["x-oss-content-type"] = s.ContentTyp
+		conds = append(conds, []any{"eq", "$x-oss-content-type", s.ContentTyp})
+	}
+	creds := ossauth.Credentials{AccessKey: s.AccessKey, SecretKey: s.SecretKey}
+	if s.OSSV4 {
+		if s.Region == "" {
+			return nil, errors.New("form: -oss-v4 needs a -region")
+		}
+		if s.Expires > ossauth.MaxExpiresV4 {
+			return nil, errors.New("form: a V4 form is valid for at most 7 days")
+		}
+		for k, v := range ossauth.PostV4Fields(creds, s.Region, s.Now) {
+			fields[k] = v
+			conds = append(conds, map[string]string{k: v})
+		}
+	}
+	doc, err := json.Marshal(map[string]any{
+		"expiration": end.UTC().Format("2006-01-02T15:04:05.000Z"),
+		"conditions": conds,
+	})
+	if err != nil {
+		return nil, err
+	}
+	policy := base64.StdEncoding.EncodeToString(doc)
+	fields["policy"] = policy
+	if s.OSSV4 {
+		fields[ossauth.FieldSignatureV4] = ossauth.SignPostV4(policy, s.SecretKey, ossauth.NewScope(s.Now, s.Region))
+	} else {
+		fields[ossauth.FieldAccessKeyID] = s.AccessKey
+		fields[ossauth.FieldSignature] = ossauth.SignPostV1(policy, s.SecretKey)
 	}
 	return &signedForm{Action: s.Endpoint, Fields: fields}, nil
 }

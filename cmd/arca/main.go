@@ -89,6 +89,7 @@ func serve(args []string) error {
 	data := fs.String("data", env("ARCA_DATA", "./arca-data"), "data directory (ARCA_DATA)")
 	appid := fs.String("appid", env("ARCA_APPID", "1250000000"), "COS APPID that bucket names end with (ARCA_APPID)")
 	region := fs.String("region", env("ARCA_REGION", "ap-guangzhou"), "COS region reported for buckets (ARCA_REGION)")
+	ossRegion := fs.String("oss-region", env("ARCA_OSS_REGION", "cn-hangzhou"), "OSS region reported for buckets; V4 signatures of any region are accepted (ARCA_OSS_REGION)")
 	owner := fs.String("owner-id", env("ARCA_OWNER_ID", "100000000001"), "root account id, the COS UIN (ARCA_OWNER_ID)")
 	dialect := fs.String("default-dialect", env("ARCA_DEFAULT_DIALECT", "cos"), "dialect for unsigned requests outside any domain (ARCA_DEFAULT_DIALECT)")
 	logLevel := fs.String("log-level", env("ARCA_LOG_LEVEL", "info"), "debug, info, warn or error; debug logs every request (ARCA_LOG_LEVEL)")
@@ -115,7 +116,7 @@ func serve(args []string) error {
 		return err
 	}
 	cfg := app.Config{
-		DataDir: *data, AppID: *appid, Region: *region, OwnerID: *owner, DefaultDialect: def, Log: log,
+		DataDir: *data, AppID: *appid, Region: *region, OSSRegion: *ossRegion, OwnerID: *owner, DefaultDialect: def, Log: log,
 		AccessKey: os.Getenv("ARCA_ROOT_ACCESS_KEY"), SecretKey: os.Getenv("ARCA_ROOT_SECRET_KEY"),
 	}
 	if v := os.Getenv("ARCA_MASTER_KEY"); v != "" {

@@ -24,8 +24,10 @@ import (
 
 	"github.com/arcastore/arca/internal/core"
 	"github.com/arcastore/arca/internal/cos"
+	"github.com/arcastore/arca/internal/cosjson"
 	"github.com/arcastore/arca/internal/engine/local"
 	"github.com/arcastore/arca/internal/iam"
+	"github.com/arcastore/arca/internal/oss"
 	"github.com/arcastore/arca/internal/server"
 )
 
@@ -44,8 +46,11 @@ type Config struct {
 	// AppID is the COS APPID (default 1250000000).
 	AppID string
 	// Region is the COS region reported for buckets (default ap-guangzhou).
-	Region  string
-	Domains []server.Domain
+	Region string
+	// OSSRegion is the OSS region reported for buckets (default
+	// cn-hangzhou). OSS V4 signatures are accepted for any region.
+	OSSRegion string
+	Domains   []server.Domain
 	// DefaultDialect answers unsigned requests outside any domain (default cos).
 	DefaultDialect server.Dialect
 	// MasterKey (32 bytes) protects the data keys of encrypted objects. When
@@ -116,11 +121,15 @@ func Open(cfg Config) (*App, error) {
 	}
 	keys := iam.Static{a.root}
 	cosH := cos.New(cos.Config{Store: a.store, Keys: keys, AppID: cfg.AppID, Region: cfg.Region, Log: cfg.Log})
+	jsonH := cosjson.New(cosjson.Config{Store: a.store, Keys: keys, AppID: cfg.AppID, Domain: cosDomain(cfg.Domains), Log: cfg.Log})
+	ossH := oss.New(oss.Config{Store: a.store, Keys: keys, Region: cfg.OSSRegion, Log: cfg.Log})
 	root := server.New(server.Config{
 		Domains: cfg.Domains,
 		Default: cfg.DefaultDialect,
 		Handlers: map[server.Dialect]server.Handler{
 			server.COS: cosH,
+			server.COSJSON: jsonH,
+			server.OSS: ossH,
 		},
 		Log: cfg.Log,
 	})
@@ -274,4 +283,15 @@ func randomString(n int) string {
 		b[i] = alnum[v.Int64()]
 	}
 	return string(b)
+}
+
+// cosDomain is the first COS domain ("" if none): the COS JSON API gives
+// files' XML addresses under it.
+func cosDomain(ds []server.Domain) string {
+	for _, d := range ds {
+		if d.Dialect == server.COS {
+			return d.Name
+		}
+	}
+	return ""
 }

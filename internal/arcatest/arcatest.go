@@ -4,7 +4,8 @@
 // closes the store.
 //
 // Virtual-host addressing works without DNS: the clients' transport dials
-// the server for every host name, and the server knows Domain.
+// the server for every host name, and the server knows Domain (COS) and
+// OSSDomain (OSS).
 package arcatest
 
 import (
@@ -17,6 +18,9 @@ import (
 	"testing"
 	"time"
 
+	ossv2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	ossv2creds "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
+	ossv1 "github.com/aliyun/aliyun-oss-go-sdk/oss"
 	cossdk "github.com/tencentyun/cos-go-sdk-v5"
 
 	"github.com/arcastore/arca/internal/app"
@@ -29,6 +33,14 @@ const Domain = "cos.arca.test"
 
 // AppID is the test server's APPID.
 const AppID = "1250000000"
+
+// OSSDomain is the OSS domain the test server serves: buckets are
+// <bucket>.OSSDomain, and unsigned requests under it answer in OSS.
+const OSSDomain = "oss.arca.test"
+
+// OSSRegion is the region the OSS clients sign V4 requests for (Arca
+// accepts any).
+const OSSRegion = "cn-hangzhou"
 
 // Server is a running Arca.
 type Server struct {
@@ -58,7 +70,7 @@ func Start(t testing.TB, opts ...Option) *Server {
 		AccessKey: "AKIDarcatest" + fmt.Sprint(time.Now().UnixNano()),
 		SecretKey: "arcatest-secret-key-0123456789abcdef",
 		AppID:     AppID,
-		Domains:   []server.Domain{{Name: Domain, Dialect: server.COS}},
+		Domains:   []server.Domain{{Name: Domain, Dialect: server.COS}, {Name: OSSDomain, Dialect: server.OSS}},
 	}
 	for _, o := range opts {
 		o(&s.cfg)
@@ -203,4 +215,71 @@ func (c *atomicCounter) Add(d int) int {
 	defer c.mu.Unlock()
 	c.n += d
 	return c.n
+}
+
+// OSSEndpoint is the OSS endpoint: http://oss.arca.test:port with
+// virtualHost (buckets addressed as <bucket>.oss.arca.test, reached through
+// Transport), else http://127.0.0.1:port, for which both OSS SDKs use path
+// style (/<bucket>/<key>).
+func (s *Server) OSSEndpoint(virtualHost bool) string {
+	if virtualHost {
+		return fmt.Sprintf("http://%s:%s", OSSDomain, s.Port())
+	}
+	return s.URL()
+}
+
+// OSSV1 returns an aliyun-oss-go-sdk client signed with the root keys
+// (V1 signatures unless opts say otherwise, e.g.
+// ossv1.AuthVersion(ossv1.AuthV4) with ossv1.Region(OSSRegion)).
+func (s *Server) OSSV1(virtualHost bool, opts ...ossv1.ClientOption) *ossv1.Client {
+	return s.OSSV1With(s.Root.AccessKey, s.Root.SecretKey, virtualHost, opts...)
+}
+
+// OSSV1With is OSSV1 with the given keys.
+func (s *Server) OSSV1With(ak, sk string, virtualHost bool, opts ...ossv1.ClientOption) *ossv1.Client {
+	s.t.Helper()
+	all := append([]ossv1.ClientOption{ossv1.HTTPClient(&http.Client{Transport: s.Transport()})}, opts...)
+	c, err := ossv1.New(s.OSSEndpoint(virtualHost), ak, sk, all...)
+	if err != nil {
+		s.t.Fatalf("aliyun-oss-go-sdk client: %v", err)
+	}
+	return c
+}
+
+// OSSV1Bucket is OSSV1(...).Bucket(name).
+func (s *Server) OSSV1Bucket(name string, virtualHost bool, opts ...ossv1.ClientOption) *ossv1.Bucket {
+	s.t.Helper()
+	b, err := s.OSSV1(virtualHost, opts...).Bucket(name)
+	if err != nil {
+		s.t.Fatalf("aliyun-oss-go-sdk bucket %s: %v", name, err)
+	}
+	return b
+}
+
+// OSSV2 returns an alibabacloud-oss-go-sdk-v2 client signed (V4) with the
+// root keys. It makes one attempt per call, so that tests see errors as
+// the server sent them; cfg may change the configuration further.
+func (s *Server) OSSV2(virtualHost bool, cfg ...func(*ossv2.Config)) *ossv2.Client {
+	return s.OSSV2With(ossv2creds.NewStaticCredentialsProvider(s.Root.AccessKey, s.Root.SecretKey), virtualHost, cfg...)
+}
+
+// OSSV2With is OSSV2 with the given credentials
+// (ossv2creds.NewAnonymousCredentialsProvider() for unsigned requests).
+func (s *Server) OSSV2With(creds ossv2creds.CredentialsProvider, virtualHost bool, cfg ...func(*ossv2.Config)) *ossv2.Client {
+	c := ossv2.LoadDefaultConfig().
+		WithCredentialsProvider(creds).
+		WithRegion(OSSRegion).
+		WithEndpoint(s.OSSEndpoint(virtualHost)).
+		WithHttpClient(&http.Client{Transport: s.Transport()}).
+		WithRetryMaxAttempts(1)
+	for _, f := range cfg {
+		f(c)
+	}
+	return ossv2.NewClient(c)
+}
+
+// OSSBucket returns a fresh OSS bucket name (which is also a valid COS
+// name, for tests that cross dialects).
+func OSSBucket(prefix string) string {
+	return Bucket(prefix)
 }

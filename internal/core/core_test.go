@@ -302,3 +302,35 @@ func TestBodyChecks(t *testing.T) {
 type errReader struct{}
 
 func (errReader) Read([]byte) (int, error) { return 0, errors.New("connection reset") }
+
+// TestCopyForbidOverwriteAndCompleteACL covers CopyInput.ForbidOverwrite and
+// CompleteInput.ACL.
+func TestCopyForbidOverwriteAndCompleteACL(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t, 64<<10)
+	mustBucket(t, s, "bkt")
+	put(t, s, "bkt", "src", "data")
+	in := CopyInput{SrcBucket: "bkt", SrcKey: "src", Bucket: "bkt", Key: "dst", ForbidOverwrite: true}
+	if _, _, err := s.CopyObject(ctx, in); err != nil {
+		t.Fatalf("first copy: %v", err)
+	}
+	if _, _, err := s.CopyObject(ctx, in); !errors.Is(err, ErrObjectExists) {
+		t.Fatalf("second copy = %v, want ErrObjectExists", err)
+	}
+	u, err := s.CreateUpload(ctx, CreateUploadInput{Bucket: "bkt", Key: "mp", ACL: ACL{Canned: ACLPrivate}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.UploadPart(ctx, "bkt", "mp", u.ID, 1, Body{R: strings.NewReader("x"), Size: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := s.CompleteUpload(ctx, CompleteInput{Bucket: "bkt", Key: "mp", UploadID: u.ID,
+		Parts: []CompletePart{{Number: 1, ETag: p.ETag}}, ACL: &ACL{Canned: ACLPublicRead}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.ACL.Canned != ACLPublicRead {
+		t.Fatalf("completed ACL = %+v, want public-read", o.ACL)
+	}
+}

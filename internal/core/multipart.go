@@ -121,6 +121,24 @@ func (s *Store) UploadPart(ctx context.Context, bucket, key, uploadID string, nu
 
 // UploadPartKey is UploadPart with the SSE-C key of an SSE-C upload.
 func (s *Store) UploadPartKey(ctx context.Context, bucket, key, uploadID string, number int, body Body, customerKey []byte) (*Part, error) {
+	return s.UploadPartWith(ctx, PartInput{Bucket: bucket, Key: key, UploadID: uploadID, Number: number, Body: body, CustomerKey: customerKey})
+}
+
+// PartInput describes one part of a multipart upload.
+type PartInput struct {
+	Bucket, Key, UploadID string
+	Number                int
+	Body                  Body
+	// CustomerKey is the SSE-C key of an SSE-C upload.
+	CustomerKey []byte
+	// Ext is stored with the part (Part.Ext). It is read only after Body
+	// has been read to its end, as PutInput.Ext is.
+	Ext map[string]string
+}
+
+// UploadPartWith is UploadPart with everything PartInput can say.
+func (s *Store) UploadPartWith(ctx context.Context, in PartInput) (*Part, error) {
+	bucket, key, uploadID, number := in.Bucket, in.Key, in.UploadID, in.Number
 	if number < 1 || number > MaxParts {
 		return nil, ErrInvalidPartNum
 	}
@@ -128,17 +146,21 @@ func (s *Store) UploadPartKey(ctx context.Context, bucket, key, uploadID string,
 	if err != nil {
 		return nil, err
 	}
-	cr, err := s.cryptorOf(u.SSE, customerKey)
+	cr, err := s.cryptorOf(u.SSE, in.CustomerKey)
 	if err != nil {
 		return nil, err
 	}
-	w, err := s.writeData(ctx, body, writeOpts{enc: cr})
+	w, err := s.writeData(ctx, in.Body, writeOpts{enc: cr})
 	if err != nil {
 		return nil, err
 	}
 	p := &Part{
 		Number: number, Size: w.sums.Size, ETag: hex.EncodeToString(w.sums.MD5[:]),
 		CRC64: w.sums.CRC64, Modified: s.now().UTC(), Blob: w.extent.ID, IV: w.extent.IV,
+		Ext: in.Ext,
+	}
+	if len(p.Ext) == 0 {
+		p.Ext = nil
 	}
 	err = s.withUpload(ctx, bucket, key, uploadID, func(b engine.Batch) ([]string, error) {
 		var freed []string
@@ -252,6 +274,18 @@ type CompleteInput struct {
 	MinPartSize int64
 	// ForbidOverwrite as in PutInput.
 	ForbidOverwrite bool
+	// ACL, if set, replaces the ACL the upload was created with.
+	ACL *ACL
+	// Ext entries are added to (or replace those of) the upload's Ext in
+	// the object's record.
+	Ext map[string]string
+	// SHA1 asks for the object's SHA-1 (kept in Ext["sha1"], see
+	// ContentSHA1): the parts are read once, in order, before the object is
+	// published. WantSHA1, if set, is the SHA-1 the client declared: a
+	// different one fails the completion with ErrBadDigest and leaves the
+	// upload as it was.
+	SHA1     bool
+	WantSHA1 []byte
 }
 
 // CompleteUpload assembles the listed parts into an object without copying
@@ -287,6 +321,19 @@ func (s *Store) CompleteUpload(ctx context.Context, in CompleteInput) (*Object, 
 		Meta: u.Meta, StorageClass: u.StorageClass, Owner: u.Owner, ACL: u.ACL,
 		Tags: u.Tags, Ext: u.Ext, Parts: len(in.Parts), SSE: u.SSE,
 	}
+	if in.ACL != nil {
+		obj.ACL = *in.ACL
+	}
+	if len(in.Ext) > 0 {
+		ext := make(map[string]string, len(u.Ext)+len(in.Ext))
+		for k, v := range u.Ext {
+			ext[k] = v
+		}
+		for k, v := range in.Ext {
+			ext[k] = v
+		}
+		obj.Ext = ext
+	}
 	used := make(map[int]bool, len(in.Parts))
 	md5s := make([]byte, 0, 16*len(in.Parts))
 	for i, cp := range in.Parts {
@@ -310,6 +357,11 @@ func (s *Store) CompleteUpload(ctx context.Context, in CompleteInput) (*Object, 
 	}
 	sum := md5.Sum(md5s)
 	obj.ETag = hex.EncodeToString(sum[:]) + "-" + strconv.Itoa(len(in.Parts))
+	if in.SHA1 || in.WantSHA1 != nil {
+		if err := s.digestSHA1(obj, in.WantSHA1); err != nil {
+			return nil, err
+		}
+	}
 
 	// The parts' blobs become the object's: their R/ keys stay. The upload's
 	// records go in the same batch as the new version.

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"io"
 	"strconv"
 	"unicode/utf8"
 
@@ -60,7 +61,10 @@ type PutInput struct {
 	ACL          ACL
 	Owner        string
 	Tags         map[string]string
-	Ext          map[string]string
+	// Ext is stored with the version. It is read only after Body has been
+	// read to its end, so a reader may record there what it computed from
+	// the data (a checksum) before it returns io.EOF.
+	Ext map[string]string
 	// ForbidOverwrite fails the write with ErrObjectExists when a current
 	// version exists.
 	ForbidOverwrite bool
@@ -526,6 +530,17 @@ type CopyInput struct {
 	// SrcCustomerKey decrypts an SSE-C source; SSE encrypts the copy.
 	SrcCustomerKey []byte
 	SSE            *SSERequest
+	// ForbidOverwrite as in PutInput.
+	ForbidOverwrite bool
+	// Tee, if set, also receives the source's plaintext as it is copied
+	// (to compute a checksum of the copy, say).
+	Tee io.Writer
+	// Adjust, if set, is called after the data is copied and before the
+	// copy is published, with the source and the new version; it may change
+	// the new version's Meta, Tags and Ext (a dialect records a checksum
+	// computed through Tee, or keeps the source's tags while replacing its
+	// metadata).
+	Adjust func(src, dst *Object)
 }
 
 // CopyObject copies a version's data to a new version of another (or the
@@ -555,7 +570,7 @@ func (s *Store) CopyObject(ctx context.Context, in CopyInput) (dst, src *Object,
 	if err != nil {
 		return nil, src, err
 	}
-	w, err := s.writeData(ctx, Body{R: rd, Size: src.Size}, writeOpts{inline: true, enc: cr})
+	w, err := s.writeData(ctx, Body{R: rd, Size: src.Size}, writeOpts{inline: true, enc: cr, tee: in.Tee})
 	rd.Close()
 	if err != nil {
 		return nil, src, err
@@ -587,7 +602,15 @@ func (s *Store) CopyObject(ctx context.Context, in CopyInput) (dst, src *Object,
 	if in.StorageClass != "" {
 		obj.StorageClass = in.StorageClass
 	}
-	out, err := s.publish(ctx, in.Bucket, in.Key, []*written{w}, func(*Object, *Bucket) (*Object, error) { return obj, nil })
+	if in.Adjust != nil {
+		in.Adjust(src, obj)
+	}
+	out, err := s.publish(ctx, in.Bucket, in.Key, []*written{w}, func(cur *Object, _ *Bucket) (*Object, error) {
+		if in.ForbidOverwrite && cur != nil {
+			return nil, ErrObjectExists
+		}
+		return obj, nil
+	})
 	if err != nil {
 		s.discard(w)
 		return nil, src, err
@@ -764,6 +787,7 @@ func (s *Store) appendInPlace(ctx context.Context, in AppendInput, before *Objec
 	if err := setMD5State(&o, h); err != nil {
 		return nil, err
 	}
+	delete(o.Ext, "sha1") // the content changed (setMD5State copied Ext)
 	batch := s.meta.NewBatch()
 	stage(batch, w.extent, w.inline, []byte(in.Bucket+"\x00"+in.Key))
 	rec := encode(&o)

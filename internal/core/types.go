@@ -221,6 +221,9 @@ type Part struct {
 	Modified time.Time `json:"m"`
 	Blob     string    `json:"b"`
 	IV       []byte    `json:"v,omitempty"`
+	// Ext holds dialect-specific attributes of the part (a checksum the
+	// client asked for), stored without interpretation.
+	Ext map[string]string `json:"xt,omitempty"`
 }
 
 // ValidBucketName reports whether name is a bucket name every dialect can

@@ -40,6 +40,7 @@ var rules = []struct {
 	{"internal/oss/ossauth", nil, nil},
 	{"internal/s3/s3auth", nil, nil},
 	{"internal/cos", []string{"internal/core", "internal/cos/cosauth", "internal/httpx", "internal/iam", "internal/wire/", "internal/checksum", "internal/dialect"}, nil},
+	{"internal/cosjson", []string{"internal/core", "internal/httpx", "internal/iam", "internal/wire/", "internal/checksum", "internal/dialect"}, nil},
 	{"internal/oss", []string{"internal/core", "internal/oss/ossauth", "internal/httpx", "internal/iam", "internal/wire/", "internal/checksum", "internal/dialect"}, nil},
 	{"internal/s3", []string{"internal/core", "internal/s3/s3auth", "internal/httpx", "internal/iam", "internal/wire/", "internal/checksum", "internal/dialect"}, nil},
 	{"internal/dialect", []string{"internal/core", "internal/wire/", "internal/checksum"}, nil},

@@ -3,7 +3,8 @@
 // object with an ISO 8601 "expiration" and a list of "conditions", each an
 // exact match ({"field": "value"} or ["eq", "$field", "value"]), a prefix
 // match (["starts-with", "$field", "prefix"]; an empty prefix allows any
-// value) or a size range (["content-length-range", min, max]).
+// value), a size range (["content-length-range", min, max]), or, as OSS
+// documents, a set (["in", "$field", ["a", "b"]] or ["not-in", ...]).
 //
 // Field names compare case-insensitively; values compare exactly. What a
 // dialect requires beyond this (which fields must be present, which are
@@ -18,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,6 +33,8 @@ const (
 	Eq Kind = iota
 	StartsWith
 	LengthRange
+	In    // the value is one of Values
+	NotIn // the value is none of Values
 )
 
 // Condition is one policy condition.
@@ -39,6 +43,8 @@ type Condition struct {
 	// Field is the field name without "$" ("" for LengthRange).
 	Field string
 	Value string
+	// Values is the set of In and NotIn.
+	Values []string
 	// Min and Max bound the file size for LengthRange.
 	Min, Max int64
 }
@@ -49,6 +55,16 @@ func (c Condition) String() string {
 		return fmt.Sprintf(`["starts-with", "$%s", %q]`, c.Field, c.Value)
 	case LengthRange:
 		return fmt.Sprintf(`["content-length-range", %d, %d]`, c.Min, c.Max)
+	case In, NotIn:
+		op := "in"
+		if c.Kind == NotIn {
+			op = "not-in"
+		}
+		vs := make([]string, len(c.Values))
+		for i, v := range c.Values {
+			vs[i] = strconv.Quote(v)
+		}
+		return fmt.Sprintf(`["%s", "$%s", [%s]]`, op, c.Field, strings.Join(vs, ", "))
 	}
 	return fmt.Sprintf(`["eq", "$%s", %q]`, c.Field, c.Value)
 }
@@ -148,6 +164,24 @@ func parseCondition(rc json.RawMessage) ([]Condition, error) {
 			return nil, fmt.Errorf("%w: condition %s", ErrMalformed, rc)
 		}
 		return []Condition{{Kind: LengthRange, Min: lo, Max: hi}}, nil
+	case "in", "not-in":
+		f, ok1 := arr[1].(string)
+		list, ok2 := arr[2].([]any)
+		if !ok1 || !ok2 || !strings.HasPrefix(f, "$") || len(f) < 2 {
+			return nil, fmt.Errorf("%w: condition %s", ErrMalformed, rc)
+		}
+		c := Condition{Kind: In, Field: f[1:], Values: make([]string, 0, len(list))}
+		if strings.ToLower(op) == "not-in" {
+			c.Kind = NotIn
+		}
+		for _, v := range list {
+			s, ok := scalar(v)
+			if !ok {
+				return nil, fmt.Errorf("%w: condition %s", ErrMalformed, rc)
+			}
+			c.Values = append(c.Values, s)
+		}
+		return []Condition{c}, nil
 	}
 	return nil, fmt.Errorf("%w: unknown condition operator %q", ErrMalformed, op)
 }
@@ -253,6 +287,10 @@ func (p *Policy) Check(get func(name string) (string, bool), o Options) error {
 			}
 		case StartsWith:
 			if !strings.HasPrefix(v, c.Value) {
+				return &ConditionError{Cond: c, Got: v}
+			}
+		case In, NotIn:
+			if slices.Contains(c.Values, v) != (c.Kind == In) {
 				return &ConditionError{Cond: c, Got: v}
 			}
 		}

@@ -141,3 +141,38 @@ func FuzzParse(f *testing.F) {
 		p.Check(func(string) (string, bool) { return "", false }, Options{})
 	})
 }
+
+// TestInNotIn covers OSS's set conditions.
+func TestInNotIn(t *testing.T) {
+	p, err := Parse([]byte(`{"expiration":"2030-01-01T00:00:00Z","conditions":[
+		["in", "$content-type", ["image/jpeg", "image/png"]],
+		["not-in", "$cache-control", ["no-cache"]]]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Conditions[0].String(); got != `["in", "$content-type", ["image/jpeg", "image/png"]]` {
+		t.Errorf("String() = %s", got)
+	}
+	for _, tc := range []struct {
+		ct, cc string
+		ok     bool
+	}{
+		{"image/png", "max-age=1", true},
+		{"image/gif", "max-age=1", false},
+		{"image/jpeg", "no-cache", false},
+	} {
+		err := p.Check(fields("content-type", tc.ct, "cache-control", tc.cc), Options{})
+		if (err == nil) != tc.ok {
+			t.Errorf("Check(%s, %s) = %v, want ok=%v", tc.ct, tc.cc, err, tc.ok)
+		}
+	}
+	for _, bad := range []string{
+		`{"expiration":"2030-01-01T00:00:00Z","conditions":[["in", "$a", "b"]]}`,
+		`{"expiration":"2030-01-01T00:00:00Z","conditions":[["in", "a", ["b"]]]}`,
+		`{"expiration":"2030-01-01T00:00:00Z","conditions":[["not-in", "$a", [["b"]]]]}`,
+	} {
+		if _, err := Parse([]byte(bad)); !errors.Is(err, ErrMalformed) {
+			t.Errorf("Parse(%s) = %v, want ErrMalformed", bad, err)
+		}
+	}
+}
