@@ -24,7 +24,6 @@ import (
 
 	"github.com/arcastore/arca/internal/core"
 	"github.com/arcastore/arca/internal/cos"
-	"github.com/arcastore/arca/internal/cosjson"
 	"github.com/arcastore/arca/internal/engine/local"
 	"github.com/arcastore/arca/internal/iam"
 	"github.com/arcastore/arca/internal/oss"
@@ -121,14 +120,12 @@ func Open(cfg Config) (*App, error) {
 	}
 	keys := iam.Static{a.root}
 	cosH := cos.New(cos.Config{Store: a.store, Keys: keys, AppID: cfg.AppID, Region: cfg.Region, Log: cfg.Log})
-	jsonH := cosjson.New(cosjson.Config{Store: a.store, Keys: keys, AppID: cfg.AppID, Domain: cosDomain(cfg.Domains), Log: cfg.Log})
 	ossH := oss.New(oss.Config{Store: a.store, Keys: keys, Region: cfg.OSSRegion, Log: cfg.Log})
 	root := server.New(server.Config{
 		Domains: cfg.Domains,
 		Default: cfg.DefaultDialect,
 		Handlers: map[server.Dialect]server.Handler{
 			server.COS: cosH,
-			server.COSJSON: jsonH,
 			server.OSS: ossH,
 		},
 		Log: cfg.Log,
@@ -283,15 +280,4 @@ func randomString(n int) string {
 		b[i] = alnum[v.Int64()]
 	}
 	return string(b)
-}
-
-// cosDomain is the first COS domain ("" if none): the COS JSON API gives
-// files' XML addresses under it.
-func cosDomain(ds []server.Domain) string {
-	for _, d := range ds {
-		if d.Dialect == server.COS {
-			return d.Name
-		}
-	}
-	return ""
 }
