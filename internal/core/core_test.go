@@ -334,3 +334,46 @@ func TestCopyForbidOverwriteAndCompleteACL(t *testing.T) {
 		t.Fatalf("completed ACL = %+v, want public-read", o.ACL)
 	}
 }
+
+func TestDeleteObjectsBatch(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t, 64<<10)
+	mustBucket(t, s, "dlt")
+	for i := 0; i < 20; i++ {
+		put(t, s, "dlt", fmt.Sprintf("k%02d", i), strings.Repeat("x", i*10<<10))
+	}
+	if _, err := s.SetVersioning(ctx, "dlt", VersioningEnabled); err != nil {
+		t.Fatal(err)
+	}
+	v1 := put(t, s, "dlt", "v", "one")
+	put(t, s, "dlt", "v", "two")
+	items := []DeleteItem{{Key: "v", Version: v1.VersionID}, {Key: "v"}, {Key: "k00"}, {Key: ""}}
+	for i := 1; i < 20; i++ {
+		items = append(items, DeleteItem{Key: fmt.Sprintf("k%02d", i), Version: NullVersion})
+	}
+	out := s.DeleteObjects(ctx, "dlt", items)
+	if out[0].Err != nil || out[0].VersionID != v1.VersionID {
+		t.Fatalf("version delete = %+v", out[0])
+	}
+	if out[1].Err != nil || !out[1].DeleteMarker {
+		t.Fatalf("second item on the same key (marker) = %+v", out[1])
+	}
+	if !errors.Is(out[3].Err, ErrInvalidKey) {
+		t.Fatalf("empty key = %+v", out[3])
+	}
+	l, _ := s.ListObjects(ctx, "dlt", ListOptions{MaxKeys: 1000})
+	if len(l.Objects) != 0 {
+		t.Fatalf("%d objects left", len(l.Objects))
+	}
+	vl, _ := s.ListVersions(ctx, "dlt", VersionListOptions{MaxKeys: 1000})
+	// Left: v's "two" and its marker, k00's (empty) null version and its
+	// marker; k01..k19 lost their only (null) version, data and all.
+	if len(vl.Versions) != 4 {
+		t.Fatalf("%d versions left, want 4", len(vl.Versions))
+	}
+	n := 0
+	s.blobs.Walk(func(string, time.Time) error { n++; return nil })
+	if n != 0 {
+		t.Fatalf("%d blobs left, want 0", n)
+	}
+}

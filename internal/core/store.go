@@ -118,12 +118,7 @@ func (s *Store) Close() error {
 func (s *Store) SweepDone() <-chan struct{} { return s.sweepDone }
 
 func (s *Store) lockKey(bucket, key string) func() {
-	var h maphash.Hash
-	h.SetSeed(s.lockSeed)
-	h.WriteString(bucket)
-	h.WriteByte(0)
-	h.WriteString(key)
-	m := &s.keyLocks[h.Sum64()%uint64(len(s.keyLocks))]
+	m := &s.keyLocks[s.stripe(bucket, key)]
 	m.Lock()
 	return m.Unlock
 }

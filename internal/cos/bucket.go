@@ -486,9 +486,14 @@ func (c *call) deleteObjects() error {
 		return errorf("MalformedXML", 400, "A delete request names 1 to 1000 objects.")
 	}
 	var out deleteResult
-	for _, o := range in.Objects {
+	items := make([]core.DeleteItem, len(in.Objects))
+	for i, o := range in.Objects {
+		items[i] = core.DeleteItem{Key: o.Key, Version: o.VersionID}
+	}
+	results := c.h.store.DeleteObjects(c.r.Context(), b.Name, items)
+	for i, o := range in.Objects {
 		version := o.VersionID
-		res, err := c.h.store.DeleteObject(c.r.Context(), b.Name, o.Key, version)
+		res, err := results[i].DeleteResult, results[i].Err
 		if err != nil {
 			e, known := toError(err)
 			if !known {

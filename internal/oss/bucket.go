@@ -609,9 +609,25 @@ func (c *call) deleteObjects() error {
 		}
 	}
 	out := deleteResult{EncodingType: c.q.Get("encoding-type")}
-	for _, o := range in.Objects {
+	// Objects a retention policy protects fail on their own; the rest go to
+	// the store in one call (one commit per thousand keys).
+	results := make([]core.DeleteOutcome, len(in.Objects))
+	var items []core.DeleteItem
+	var at []int
+	for i, o := range in.Objects {
+		if err := c.checkWormDelete(b, *o.Key, o.VersionID); err != nil {
+			results[i].Err = err
+			continue
+		}
+		items = append(items, core.DeleteItem{Key: *o.Key, Version: o.VersionID})
+		at = append(at, i)
+	}
+	for j, r := range c.h.store.DeleteObjects(c.r.Context(), b.Name, items) {
+		results[at[j]] = r
+	}
+	for i, o := range in.Objects {
 		key, version := *o.Key, o.VersionID
-		res, err := c.deleteOne(b, key, version)
+		res, err := results[i].DeleteResult, results[i].Err
 		if err != nil {
 			e, known := toError(err)
 			if !known {
