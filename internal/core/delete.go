@@ -48,14 +48,12 @@ const maxDeleteGroup = 1000
 // a thousand keys costs one synced commit, not a thousand.
 func (s *Store) DeleteObjects(ctx context.Context, bucket string, items []DeleteItem) []DeleteOutcome {
 	out := make([]DeleteOutcome, len(items))
-	b, release, err := s.writeTo(bucket)
-	if err != nil {
+	if _, err := s.state(bucket); err != nil {
 		for i := range out {
 			out[i].Err = err
 		}
 		return out
 	}
-	defer release()
 	for start := 0; start < len(items); {
 		// A group: consecutive items with distinct keys.
 		seen := map[string]bool{}
@@ -64,7 +62,7 @@ func (s *Store) DeleteObjects(ctx context.Context, bucket string, items []Delete
 			seen[items[end].Key] = true
 			end++
 		}
-		s.deleteGroup(ctx, b, items[start:end], out[start:end])
+		s.deleteGroup(ctx, bucket, items[start:end], out[start:end])
 		start = end
 	}
 	return out
@@ -72,11 +70,15 @@ func (s *Store) DeleteObjects(ctx context.Context, bucket string, items []Delete
 
 // deleteGroup deletes items (distinct keys) in one commit, holding every
 // key's lock.
-func (s *Store) deleteGroup(ctx context.Context, b *Bucket, items []DeleteItem, out []DeleteOutcome) {
+//
+// Lock order, as everywhere: key locks first, then the bucket's live lock
+// (writeTo). Taking them the other way round deadlocks against a writer
+// that holds a key lock while a bucket update waits for the live lock.
+func (s *Store) deleteGroup(ctx context.Context, bucket string, items []DeleteItem, out []DeleteOutcome) {
 	var stripes []int
 	for _, it := range items {
 		if CheckKey(it.Key) == nil {
-			stripes = append(stripes, s.stripe(b.Name, it.Key))
+			stripes = append(stripes, s.stripe(bucket, it.Key))
 		}
 	}
 	slices.Sort(stripes)
@@ -89,6 +91,14 @@ func (s *Store) deleteGroup(ctx context.Context, b *Bucket, items []DeleteItem, 
 			s.keyLocks[i].Unlock()
 		}
 	}()
+	b, release, err := s.writeTo(bucket)
+	if err != nil {
+		for i := range out {
+			out[i].Err = err
+		}
+		return
+	}
+	defer release()
 	batch := s.meta.NewBatch()
 	var freed []string
 	for i, it := range items {
