@@ -18,6 +18,9 @@
 //     current version to the end of the commit, so concurrent PUTs to one key
 //     end with one of them whole. Readers never lock: they read the record,
 //     open its data, and retry if the data was replaced in between.
+//   - Lock order: an upload's lock, then key locks (several in stripe
+//     order), then the bucket's live lock (read-held by object writes for
+//     their commit, write-held by bucket updates and deletion).
 //   - Data that a committed batch stops naming is deleted only after that
 //     commit returns.
 //
