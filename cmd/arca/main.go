@@ -90,6 +90,8 @@ func serve(args []string) error {
 	appid := fs.String("appid", env("ARCA_APPID", "1250000000"), "COS APPID that bucket names end with (ARCA_APPID)")
 	region := fs.String("region", env("ARCA_REGION", "ap-guangzhou"), "COS region reported for buckets (ARCA_REGION)")
 	ossRegion := fs.String("oss-region", env("ARCA_OSS_REGION", "cn-hangzhou"), "OSS region reported for buckets; V4 signatures of any region are accepted (ARCA_OSS_REGION)")
+	s3Region := fs.String("s3-region", env("ARCA_S3_REGION", "us-east-1"), "S3 region reported for buckets; SigV4 signatures of any region are accepted (ARCA_S3_REGION)")
+	usersFile := fs.String("users-file", env("ARCA_USERS_FILE", ""), "JSON file of accounts besides root: [{id, display_name, access_key, secret_key, email}] (ARCA_USERS_FILE)")
 	owner := fs.String("owner-id", env("ARCA_OWNER_ID", "100000000001"), "root account id, the COS UIN (ARCA_OWNER_ID)")
 	dialect := fs.String("default-dialect", env("ARCA_DEFAULT_DIALECT", "cos"), "dialect for unsigned requests outside any domain (ARCA_DEFAULT_DIALECT)")
 	logLevel := fs.String("log-level", env("ARCA_LOG_LEVEL", "info"), "debug, info, warn or error; debug logs every request (ARCA_LOG_LEVEL)")
@@ -119,6 +121,7 @@ func serve(args []string) error {
 		DataDir: *data, AppID: *appid, Region: *region, OSSRegion: *ossRegion, OwnerID: *owner, DefaultDialect: def, Log: log,
 		AccessKey: os.Getenv("ARCA_ROOT_ACCESS_KEY"), SecretKey: os.Getenv("ARCA_ROOT_SECRET_KEY"),
 	}
+	cfg.S3Region, cfg.UsersFile = *s3Region, *usersFile
 	if v := os.Getenv("ARCA_MASTER_KEY"); v != "" {
 		k, err := base64.StdEncoding.DecodeString(v)
 		if err != nil || len(k) != 32 {

@@ -24,9 +24,11 @@ import (
 
 	"github.com/arcastore/arca/internal/core"
 	"github.com/arcastore/arca/internal/cos"
+	"github.com/arcastore/arca/internal/cosjson"
 	"github.com/arcastore/arca/internal/engine/local"
 	"github.com/arcastore/arca/internal/iam"
 	"github.com/arcastore/arca/internal/oss"
+	"github.com/arcastore/arca/internal/s3"
 	"github.com/arcastore/arca/internal/server"
 )
 
@@ -49,6 +51,13 @@ type Config struct {
 	// OSSRegion is the OSS region reported for buckets (default
 	// cn-hangzhou). OSS V4 signatures are accepted for any region.
 	OSSRegion string
+	// S3Region is the S3 region reported for buckets (default us-east-1).
+	// SigV4 signatures of any region are accepted.
+	S3Region string
+	// UsersFile names a JSON file of accounts besides root (see
+	// LoadUsers); Users are more, given directly (tests).
+	UsersFile string
+	Users     []iam.Account
 	Domains   []server.Domain
 	// DefaultDialect answers unsigned requests outside any domain (default cos).
 	DefaultDialect server.Dialect
@@ -102,6 +111,10 @@ func Open(cfg Config) (*App, error) {
 	if a.root, a.GeneratedKeys, err = rootAccount(cfg); err != nil {
 		return nil, err
 	}
+	keys, err := accounts(a.root, cfg)
+	if err != nil {
+		return nil, err
+	}
 	if len(cfg.MasterKey) == 0 {
 		if cfg.MasterKey, err = masterKey(cfg.DataDir); err != nil {
 			return nil, err
@@ -118,15 +131,18 @@ func Open(cfg Config) (*App, error) {
 		a.meta.Close()
 		return nil, err
 	}
-	keys := iam.Static{a.root}
 	cosH := cos.New(cos.Config{Store: a.store, Keys: keys, AppID: cfg.AppID, Region: cfg.Region, Log: cfg.Log})
+	jsonH := cosjson.New(cosjson.Config{Store: a.store, Keys: keys, AppID: cfg.AppID, Domain: cosDomain(cfg.Domains), Log: cfg.Log})
 	ossH := oss.New(oss.Config{Store: a.store, Keys: keys, Region: cfg.OSSRegion, Log: cfg.Log})
+	s3H := s3.New(s3.Config{Store: a.store, Keys: keys, Region: cfg.S3Region, Log: cfg.Log})
 	root := server.New(server.Config{
 		Domains: cfg.Domains,
 		Default: cfg.DefaultDialect,
 		Handlers: map[server.Dialect]server.Handler{
-			server.COS: cosH,
-			server.OSS: ossH,
+			server.COS:     cosH,
+			server.COSJSON: jsonH,
+			server.OSS:     ossH,
+			server.S3:      s3H,
 		},
 		Log: cfg.Log,
 	})
@@ -280,4 +296,15 @@ func randomString(n int) string {
 		b[i] = alnum[v.Int64()]
 	}
 	return string(b)
+}
+
+// cosDomain is the first COS domain ("" if none): the COS JSON API gives
+// files' XML addresses under it.
+func cosDomain(ds []server.Domain) string {
+	for _, d := range ds {
+		if d.Dialect == server.COS {
+			return d.Name
+		}
+	}
+	return ""
 }

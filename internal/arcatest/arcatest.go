@@ -70,7 +70,7 @@ func Start(t testing.TB, opts ...Option) *Server {
 		AccessKey: "AKIDarcatest" + fmt.Sprint(time.Now().UnixNano()),
 		SecretKey: "arcatest-secret-key-0123456789abcdef",
 		AppID:     AppID,
-		Domains:   []server.Domain{{Name: Domain, Dialect: server.COS}, {Name: OSSDomain, Dialect: server.OSS}},
+		Domains:   []server.Domain{{Name: Domain, Dialect: server.COS}, {Name: OSSDomain, Dialect: server.OSS}, {Name: S3Domain, Dialect: server.S3}},
 	}
 	for _, o := range opts {
 		o(&s.cfg)
