@@ -1597,8 +1597,8 @@ func audit(t testing.TB, meta *local.Meta, blobs *local.Blobs) (*simAudit, error
 			}
 			bk := rest[:len(rest)-9]
 			seq := ^binary.BigEndian.Uint64([]byte(rest[len(rest)-8:]))
-			o := new(Object)
-			if err := json.Unmarshal(v, o); err != nil {
+			o, err := decodeObject(v, "", "")
+			if err != nil {
 				return nil, fmt.Errorf("V/ %q: %v", k, err)
 			}
 			if o.Seq != seq {

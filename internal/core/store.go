@@ -243,6 +243,9 @@ func prefixEnd(p []byte) []byte {
 // --- records ---
 
 func encode(v any) []byte {
+	if o, ok := v.(*Object); ok {
+		return encodeObject(o)
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		panic(fmt.Sprintf("core: encoding %T: %v", v, err))
@@ -252,7 +255,13 @@ func encode(v any) []byte {
 
 func decodeObject(b []byte, bucket, key string) (*Object, error) {
 	o := new(Object)
-	if err := json.Unmarshal(b, o); err != nil {
+	var err error
+	if len(b) > 0 && b[0] == objectCodecV1 {
+		err = decodeObjectBinary(b, o)
+	} else {
+		err = json.Unmarshal(b, o) // records written before the binary form
+	}
+	if err != nil {
 		return nil, fmt.Errorf("core: corrupt object record %s/%s: %w", bucket, key, err)
 	}
 	o.Bucket, o.Key = bucket, key
