@@ -24,6 +24,13 @@
 //     resolves with 204 and the exposed ETag; a request that needs a
 //     preflight (a custom header) passes only when the rule allows it.
 //
+// oss_test.go does the same for OSS PostObject (V1 and V4 form
+// signatures, success_action_status=201 and success_action_redirect, an
+// anonymous form, a cross-origin fetch under the bucket's CORS rules, read
+// back with the OSS SDKs), and serves the pages `arca form` prints (cos,
+// oss, and s3 once the command has it) to upload through them; its opening
+// comment lists its tests.
+//
 // How to run: `go test ./internal/browsertest/`. The tests need Chromium:
 // `chromium` on PATH, or /usr/bin/chromium (Debian: `apt-get install
 // chromium`). Without it they skip, unless ARCA_REQUIRE_BROWSER=1 (CI sets
@@ -36,8 +43,8 @@
 // chromedp removes once the browser and its children are gone), and
 // --host-resolver-rules mapping *.arca.test to 127.0.0.1, so that
 // virtual-host bucket names (<bucket>.cos.arca.test) reach the test server
-// without DNS. Every test has a 20-second budget; its cleanup kills the
-// browser.
+// without DNS. Every test has a 60-second budget (testBudget); its cleanup
+// kills the browser.
 package browsertest
 
 import (
