@@ -296,8 +296,8 @@ func (c *call) objectHeaders(b *core.Bucket, o *core.Object) {
 	h.Set("Last-Modified", httpx.HTTPTime(o.Modified))
 	h.Set("Accept-Ranges", "bytes")
 	h.Set("x-cos-hash-crc64ecma", checksum.FormatCRC64(o.CRC64))
-	if o.StorageClass != "" {
-		h.Set("x-cos-storage-class", o.StorageClass)
+	if sc := storageClassOf(o); sc != "STANDARD" {
+		h.Set("x-cos-storage-class", sc)
 	}
 	if o.Appendable {
 		h.Set("x-cos-object-type", "appendable")
@@ -410,6 +410,11 @@ func (c *call) copyObject() error {
 	sc, err := storageClass(c.r.Header)
 	if err != nil {
 		return err
+	}
+	if sc == "" {
+		// COS: a copy is STANDARD unless the request names a class; it
+		// does not inherit the source's.
+		sc = "STANDARD"
 	}
 	if srcBucket == b.Name && srcKey == c.req.Key && !replace && c.r.Header.Get("x-cos-storage-class") == "" && srcVersion == "" {
 		return core.ErrCopyToItself
