@@ -132,7 +132,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		level := slog.LevelDebug
-		if sw.status >= 500 {
+		switch {
+		case sw.status == http.StatusNotImplemented:
+			level = slog.LevelInfo // a feature Arca lacks, not a failure
+		case sw.status >= 500:
 			level = slog.LevelError
 		}
 		if s.log.Enabled(r.Context(), level) {
