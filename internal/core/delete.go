@@ -30,6 +30,12 @@ func (s *Store) DeleteObject(ctx context.Context, bucket, key, version string) (
 // DeleteItem names one object (and optionally one version) to delete.
 type DeleteItem struct {
 	Key, Version string
+	// Check, if set, judges the version the delete acts on, under the key's
+	// lock: the current version (unversioned bucket), the newest version,
+	// which may be a delete marker (versioned bucket), or the version
+	// named. It is not called when there is nothing to delete, which
+	// succeeds. An error fails the item and deletes nothing.
+	Check func(o *Object) error
 }
 
 // DeleteOutcome is what happened to one DeleteItem.
@@ -106,7 +112,7 @@ func (s *Store) deleteGroup(ctx context.Context, bucket string, items []DeleteIt
 			out[i].Err = err
 			continue
 		}
-		res, f, err := s.planDelete(b, it.Key, it.Version, batch)
+		res, f, err := s.planDelete(b, it.Key, it.Version, it.Check, batch)
 		out[i].DeleteResult, out[i].Err = res, err
 		freed = append(freed, f...)
 	}
@@ -138,13 +144,18 @@ func (s *Store) stripe(bucket, key string) int {
 // planDelete adds the deletion of one key (or version) to batch, under the
 // key's lock, and returns the blobs to remove once the batch commits. On
 // error it has added nothing.
-func (s *Store) planDelete(b *Bucket, key, version string, batch engine.Batch) (DeleteResult, []string, error) {
+func (s *Store) planDelete(b *Bucket, key, version string, check func(*Object) error, batch engine.Batch) (DeleteResult, []string, error) {
 	bucket := b.Name
 	var res DeleteResult
 	if version == "" && b.Versioning == VersioningOff {
 		cur, err := s.getCurrent(bucket, key)
 		if err != nil || cur == nil {
 			return res, nil, err
+		}
+		if check != nil {
+			if err := check(cur); err != nil {
+				return res, nil, err
+			}
 		}
 		freed := unstage(batch, cur.Extents)
 		batch.Delete(objKey(bucket, key))
@@ -158,6 +169,11 @@ func (s *Store) planDelete(b *Bucket, key, version string, batch engine.Batch) (
 	}
 	if version == "" {
 		// Versioned bucket: a delete marker becomes the newest version.
+		if check != nil && len(versions) > 0 {
+			if err := check(versions[0]); err != nil {
+				return res, nil, err
+			}
+		}
 		seq, err := s.nextSeq()
 		if err != nil {
 			return res, nil, err
@@ -211,6 +227,11 @@ func (s *Store) planDelete(b *Bucket, key, version string, batch engine.Batch) (
 		return res, nil, nil
 	}
 	victim := versions[idx]
+	if check != nil {
+		if err := check(victim); err != nil {
+			return res, nil, err
+		}
+	}
 	res = DeleteResult{VersionID: victim.VersionID, DeleteMarker: victim.DeleteMarker}
 	freed := unstage(batch, victim.Extents)
 	batch.Delete(verKey(bucket, key, victim.Seq))

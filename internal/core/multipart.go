@@ -272,8 +272,9 @@ type CompleteInput struct {
 	Parts                 []CompletePart
 	// MinPartSize is the smallest size of every part but the last.
 	MinPartSize int64
-	// ForbidOverwrite as in PutInput.
+	// ForbidOverwrite and Check as in PutInput.
 	ForbidOverwrite bool
+	Check           func(cur *Object) error
 	// ACL, if set, replaces the ACL the upload was created with.
 	ACL *ACL
 	// Ext entries are added to (or replace those of) the upload's Ext in
@@ -369,6 +370,11 @@ func (s *Store) CompleteUpload(ctx context.Context, in CompleteInput) (*Object, 
 	out, err := s.publishWith(ctx, in.Bucket, in.Key, func(cur *Object, _ *Bucket) (*Object, error) {
 		if in.ForbidOverwrite && cur != nil {
 			return nil, ErrObjectExists
+		}
+		if in.Check != nil {
+			if err := in.Check(cur); err != nil {
+				return nil, err
+			}
 		}
 		return obj, nil
 	}, func(b engine.Batch) {

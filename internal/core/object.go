@@ -68,6 +68,10 @@ type PutInput struct {
 	// ForbidOverwrite fails the write with ErrObjectExists when a current
 	// version exists.
 	ForbidOverwrite bool
+	// Check, if set, judges the current version (nil when there is none)
+	// under the key's lock, just before the new version is published: an
+	// error fails the write (a conditional write's compare-and-swap).
+	Check func(cur *Object) error
 	// SSE, if set, encrypts the data at rest.
 	SSE *SSERequest
 }
@@ -111,6 +115,11 @@ func (s *Store) PutObject(ctx context.Context, in PutInput) (*Object, error) {
 	out, err := s.publish(ctx, in.Bucket, in.Key, []*written{w}, func(cur *Object, _ *Bucket) (*Object, error) {
 		if in.ForbidOverwrite && cur != nil {
 			return nil, ErrObjectExists
+		}
+		if in.Check != nil {
+			if err := in.Check(cur); err != nil {
+				return nil, err
+			}
 		}
 		return obj, nil
 	})
