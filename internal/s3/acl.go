@@ -1,8 +1,10 @@
 package s3
 
 import (
+	"cmp"
 	"encoding/xml"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/arcastore/arca/internal/core"
@@ -183,10 +185,20 @@ type aclPolicy struct {
 	Grants  []xmlGrant `xml:"AccessControlList>Grant"`
 }
 
-// renderACL renders an ACL of a resource owned by owner.
+// renderACL renders an ACL of a resource owned by owner. Group grants
+// come first, then the accounts' in the order they were given, as Ceph
+// RGW lists them (the order carries no meaning).
 func (h *Handler) renderACL(acl core.ACL, owner string) aclPolicy {
 	p := aclPolicy{Owner: h.owner(owner), Grants: []xmlGrant{}}
-	for _, g := range acl.Effective(owner) {
+	grants := slices.Clone(acl.Effective(owner))
+	isUser := func(g core.Grant) int {
+		if g.Group == "" {
+			return 1
+		}
+		return 0
+	}
+	slices.SortStableFunc(grants, func(a, b core.Grant) int { return cmp.Compare(isUser(a), isUser(b)) })
+	for _, g := range grants {
 		x := xmlGrant{Permission: g.Permission, Grantee: xmlGrantee{XMLNS: xsiNS}}
 		if g.Group != "" {
 			x.Grantee.Type, x.Grantee.URI = "Group", groupURI(g.Group)

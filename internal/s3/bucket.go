@@ -14,6 +14,7 @@ import (
 	"github.com/arcastore/arca/internal/dialect"
 	"github.com/arcastore/arca/internal/httpx"
 	"github.com/arcastore/arca/internal/s3/s3auth"
+	"github.com/arcastore/arca/internal/wire/conditional"
 )
 
 // readBody reads a small request body (an XML document) whole, checked
@@ -212,10 +213,41 @@ func (c *call) createBucket() error {
 		}
 	}
 	if _, err := c.h.store.CreateBucket(c.r.Context(), b); err != nil {
-		return err
+		if !errors.Is(err, core.ErrBucketAlreadyOwned) || c.h.region != DefaultRegion {
+			return err
+		}
+		// us-east-1 lets the owner create a bucket again: a no-op that
+		// succeeds. As in Ceph RGW, a request that would change the ACL
+		// is refused rather than silently ignored.
+		old, berr := c.bucket()
+		if berr != nil {
+			return berr
+		}
+		if !sameGrants(old.ACL.Effective(old.Owner), acl.Effective(c.principal)) {
+			return core.ErrBucketExists
+		}
 	}
 	c.w.Header().Set("Location", "/"+c.req.Bucket)
 	return c.empty(200)
+}
+
+// sameGrants reports whether two grant lists hold the same grants, in any
+// order.
+func sameGrants(a, b []core.Grant) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	count := map[core.Grant]int{}
+	for _, g := range a {
+		count[g]++
+	}
+	for _, g := range b {
+		if count[g] == 0 {
+			return false
+		}
+		count[g]--
+	}
+	return true
 }
 
 func (c *call) headBucket() error {
@@ -242,6 +274,22 @@ func (c *call) deleteBucket() error {
 		return err
 	}
 	return c.empty(204)
+}
+
+// getObjectLockConfig is GetObjectLockConfiguration. Arca has no Object
+// Lock, so no bucket has a configuration: S3's answer for such a bucket.
+// Clients probe it before deleting (warp, minio-go's RemoveObjects callers)
+// and read this error as "no lock"; NotImplemented would also work for them
+// but is not what S3 says.
+func (c *call) getObjectLockConfig() error {
+	b, err := c.bucket()
+	if err != nil {
+		return err
+	}
+	if err := c.ownerOnly(b); err != nil {
+		return err
+	}
+	return errNoObjectLockConfig
 }
 
 func (c *call) getLocation() error {
@@ -562,6 +610,10 @@ type deleteRequest struct {
 	Objects []struct {
 		Key       string `xml:"Key"`
 		VersionID string `xml:"VersionId"`
+		// Conditions of a conditional delete.
+		ETag             string `xml:"ETag"`
+		LastModifiedTime string `xml:"LastModifiedTime"`
+		Size             string `xml:"Size"`
 	} `xml:"Object"`
 }
 
@@ -610,8 +662,12 @@ func (c *call) deleteObjects() error {
 	var items []core.DeleteItem
 	var at []int
 	for i, o := range in.Objects {
-		if errs[i] = checkKey(o.Key); errs[i] == nil {
-			items = append(items, core.DeleteItem{Key: o.Key, Version: o.VersionID})
+		if errs[i] = checkKey(o.Key); errs[i] != nil {
+			continue
+		}
+		var check func(*core.Object) error
+		if check, errs[i] = deleteCondition(o.ETag, o.LastModifiedTime, o.Size, true); errs[i] == nil {
+			items = append(items, core.DeleteItem{Key: o.Key, Version: o.VersionID, Check: check})
 			at = append(at, i)
 		}
 	}
@@ -636,15 +692,63 @@ func (c *call) deleteObjects() error {
 }
 
 // deleteOne deletes a key or a version of it.
-func (c *call) deleteOne(b *core.Bucket, key, version string) (deletedEntry, error) {
+// check, if set, is the delete's condition (deleteCondition).
+func (c *call) deleteOne(b *core.Bucket, key, version string, check func(*core.Object) error) (deletedEntry, error) {
 	if err := checkKey(key); err != nil {
 		return deletedEntry{}, err
 	}
-	res, err := c.h.store.DeleteObject(c.r.Context(), b.Name, key, version)
-	if err != nil {
-		return deletedEntry{}, err
+	out := c.h.store.DeleteObjects(c.r.Context(), b.Name, []core.DeleteItem{{Key: key, Version: version, Check: check}})
+	if out[0].Err != nil {
+		return deletedEntry{}, out[0].Err
 	}
-	return deleted(key, version, res), nil
+	return deleted(key, version, out[0].DeleteResult), nil
+}
+
+// deleteCondition reads the conditions of a conditional delete (If-Match,
+// x-amz-if-match-last-modified-time, x-amz-if-match-size, or a
+// multi-delete entry's ETag, LastModifiedTime and Size; iso says the time
+// is XML's ISO 8601 rather than an HTTP date) into a check of the version
+// the delete acts on: a mismatch fails it with 412 PreconditionFailed. A
+// delete marker has no ETag or size, so only If-Match: * and a matching
+// time let one through. Nothing to delete is no failure: core calls the
+// check only when there is a version to act on.
+func deleteCondition(etag, mtime, size string, iso bool) (func(*core.Object) error, error) {
+	etag, mtime, size = strings.TrimSpace(etag), strings.TrimSpace(mtime), strings.TrimSpace(size)
+	if etag == "" && mtime == "" && size == "" {
+		return nil, nil
+	}
+	var t time.Time
+	if mtime != "" {
+		var ok bool
+		if iso {
+			var err error
+			t, err = time.Parse(time.RFC3339Nano, mtime)
+			ok = err == nil
+		} else {
+			t, ok = conditional.ParseHTTPDate(mtime)
+		}
+		if !ok {
+			return nil, invalidArgument("LastModifiedTime", mtime, "Invalid last modified time.")
+		}
+	}
+	n := int64(-1)
+	if size != "" {
+		var err error
+		if n, err = strconv.ParseInt(size, 10, 64); err != nil || n < 0 {
+			return nil, invalidArgument("Size", size, "Invalid size.")
+		}
+	}
+	return func(o *core.Object) error {
+		switch {
+		case etag != "" && !(etag == "*" || !o.DeleteMarker && etagListMatches(etag, o.ETag)):
+			return errPreconditionFailed
+		case mtime != "" && !o.Modified.Truncate(time.Second).Equal(t.Truncate(time.Second)):
+			return errPreconditionFailed
+		case n >= 0 && (o.DeleteMarker || o.Size != n):
+			return errPreconditionFailed
+		}
+		return nil
+	}, nil
 }
 
 // deleted says what a delete did, as DeleteObject's headers and

@@ -75,6 +75,7 @@ var (
 	errInvalidStorageClass   = &Error{Code: "InvalidStorageClass", Status: 400, Message: "The storage class you specified is not valid"}
 	errInvalidToken          = &Error{Code: "InvalidToken", Status: 400, Message: "The provided token is malformed or otherwise invalid."}
 	errAnonymousResponseHdrs = &Error{Code: "InvalidRequest", Status: 400, Message: "Request specific response headers cannot be used for anonymous GET requests."}
+	errNoObjectLockConfig    = &Error{Code: "ObjectLockConfigurationNotFoundError", Status: 404, Message: "Object Lock configuration does not exist for this bucket"}
 	errMissingChecksum       = &Error{Code: "InvalidRequest", Status: 400, Message: "Missing required header for this request: Content-MD5 OR x-amz-checksum-*"}
 )
 

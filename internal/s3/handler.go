@@ -114,6 +114,7 @@ func (c *call) hostID() string {
 // ServeRequest implements server.Handler.
 func (h *Handler) ServeRequest(w http.ResponseWriter, r *http.Request, req *httpx.Request) {
 	c := &call{h: h, w: w, r: r, req: req}
+	continueEmpty(w, r)
 	hd := w.Header()
 	hd.Set("Server", "AmazonS3")
 	hd.Set("x-amz-request-id", c.requestID())
@@ -139,6 +140,18 @@ func (h *Handler) ServeRequest(w http.ResponseWriter, r *http.Request, req *http
 	}
 	if err != nil {
 		c.writeError(err)
+	}
+}
+
+// continueEmpty answers "Expect: 100-continue" on a request without a body
+// with an interim 100 Continue, as S3 does. net/http sends one only when
+// the handler reads a body, so an empty upload (aws s3 cp of an empty
+// file) would get its final response straight away; botocore then keeps
+// treating the connection as one whose status line it has already read,
+// and the next upload on it hangs reading the response.
+func continueEmpty(w http.ResponseWriter, r *http.Request) {
+	if r.ContentLength == 0 && r.ProtoAtLeast(1, 1) && strings.EqualFold(r.Header.Get("Expect"), "100-continue") {
+		w.WriteHeader(http.StatusContinue)
 	}
 }
 
@@ -250,6 +263,7 @@ var routes = []route{
 	{bucketLevel, "DELETE", "tagging", "", (*call).deleteBucketTagging},
 	{bucketLevel, "GET", "uploads", "", (*call).listUploads},
 	{bucketLevel, "POST", "delete", "", (*call).deleteObjects},
+	{bucketLevel, "GET", "object-lock", "", (*call).getObjectLockConfig},
 
 	{objectLevel, "PUT", "", "x-amz-copy-source", (*call).copyObject},
 	{objectLevel, "PUT", "", "", (*call).putObject},

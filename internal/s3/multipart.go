@@ -475,10 +475,7 @@ func (c *call) completeUpload() error {
 	if err := c.allowBucket(b, core.PermWrite); err != nil {
 		return err
 	}
-	forbid, err := c.conditionalWrite()
-	if err != nil {
-		return err
-	}
+	check := c.conditionalWrite()
 	var in completeRequest
 	if err := c.readXMLChecked(&in, false); err != nil {
 		return err
@@ -519,7 +516,7 @@ func (c *call) completeUpload() error {
 	}
 	o, err := c.h.store.CompleteUpload(c.r.Context(), core.CompleteInput{
 		Bucket: b.Name, Key: c.req.Key, UploadID: u.ID, Parts: list, MinPartSize: minPartSize,
-		ForbidOverwrite: forbid, Ext: ext,
+		Check: check, Ext: ext,
 	})
 	if err != nil {
 		return err

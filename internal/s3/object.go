@@ -134,20 +134,63 @@ func (c *call) setVersionHeader(b *core.Bucket, o *core.Object) {
 }
 
 // conditionalWrite reads the conditional-write headers of a PUT or a
-// completion: If-None-Match: * refuses to overwrite. If-Match, which
-// needs a compare-and-swap core does not offer, is refused.
-func (c *call) conditionalWrite() (forbidOverwrite bool, err error) {
-	if c.r.Header.Get("If-Match") != "" {
-		return false, errorf("NotImplemented", 501, "Conditional writes with If-Match are not implemented by Arca.")
+// completion into a check of the current version, which core runs under
+// the key's lock just before it publishes the new one (a compare-and-swap):
+// If-Match (an ETag list, or *) needs a current version that matches,
+// else 404 NoSuchKey when there is none or 412 when it differs;
+// If-None-Match fails with 412 when the current version matches (* matches
+// any). check is nil when the request has neither; the caller may also run
+// it early, against the version current before the body is read, to fail
+// fast.
+func (c *call) conditionalWrite() (check func(cur *core.Object) error) {
+	im := strings.TrimSpace(c.r.Header.Get("If-Match"))
+	inm := strings.TrimSpace(c.r.Header.Get("If-None-Match"))
+	if im == "" && inm == "" {
+		return nil
 	}
-	switch v := strings.TrimSpace(c.r.Header.Get("If-None-Match")); v {
-	case "":
-		return false, nil
-	case "*":
-		return true, nil
-	default:
-		return false, errorf("NotImplemented", 501, "If-None-Match on a write supports only *.")
+	return func(cur *core.Object) error {
+		if im != "" {
+			if cur == nil {
+				return errNoSuchKey
+			}
+			if !etagListMatches(im, cur.ETag) {
+				return errPreconditionFailed
+			}
+		}
+		if inm != "" && cur != nil && etagListMatches(inm, cur.ETag) {
+			return errPreconditionFailed
+		}
+		return nil
 	}
+}
+
+// etagListMatches reports whether an If-Match/If-None-Match list (quoted
+// or bare tags, comma-separated, or *) names etag.
+func etagListMatches(list, etag string) bool {
+	for _, t := range strings.Split(list, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == "*" || strings.Trim(t, `"`) == etag {
+			return true
+		}
+	}
+	return false
+}
+
+// precheckWrite runs a conditional write's check against the version
+// current now, before the body is read, so that a write bound to fail does
+// not upload its data first. Core checks again when it publishes.
+func (c *call) precheckWrite(b *core.Bucket, check func(*core.Object) error) error {
+	if check == nil {
+		return nil
+	}
+	cur, err := c.h.store.GetObject(c.r.Context(), b.Name, c.req.Key, "")
+	switch {
+	case errors.Is(err, core.ErrNoSuchKey):
+		cur = nil
+	case err != nil:
+		return err
+	}
+	return check(cur)
 }
 
 // --- PutObject ---
@@ -167,7 +210,8 @@ func (c *call) putObject() error {
 	if err != nil {
 		return err
 	}
-	if in.ForbidOverwrite, err = c.conditionalWrite(); err != nil {
+	in.Check = c.conditionalWrite()
+	if err := c.precheckWrite(b, in.Check); err != nil {
 		return err
 	}
 	spec, err := checksumRequest(c.r.Header)
@@ -368,7 +412,15 @@ func (c *call) readError(b *core.Bucket, o *core.Object, err error) error {
 // objectHeaders sets the headers every object response carries.
 func (c *call) objectHeaders(b *core.Bucket, o *core.Object) {
 	h := c.w.Header()
-	dialect.SetMetaHeaders(h, o.Meta, metaPrefix, "binary/octet-stream")
+	// User metadata goes out under lowercase names, as from S3 (SDKs take
+	// the name after x-amz-meta- as it comes); Header.Set would
+	// canonicalize them to X-Amz-Meta-Name.
+	m := o.Meta
+	m.User = nil
+	dialect.SetMetaHeaders(h, m, metaPrefix, "binary/octet-stream")
+	for k, v := range o.Meta.User {
+		h[metaPrefix+k] = []string{v}
+	}
 	h.Set("ETag", quote(o.ETag))
 	h.Set("Last-Modified", httpx.HTTPTime(o.Modified))
 	h.Set("Accept-Ranges", "bytes")
@@ -392,17 +444,22 @@ func (c *call) deleteObject() error {
 	if err := c.allowBucket(b, core.PermWrite); err != nil {
 		return err
 	}
-	d, err := c.deleteOne(b, c.req.Key, c.version())
+	h := c.r.Header
+	check, err := deleteCondition(h.Get("If-Match"), h.Get("x-amz-if-match-last-modified-time"), h.Get("x-amz-if-match-size"), false)
 	if err != nil {
 		return err
 	}
-	h := c.w.Header()
+	d, err := c.deleteOne(b, c.req.Key, c.version(), check)
+	if err != nil {
+		return err
+	}
+	rh := c.w.Header()
 	if d.DeleteMarker {
-		h.Set("x-amz-delete-marker", "true")
-		h.Set("x-amz-version-id", d.DeleteMarkerVersionID)
+		rh.Set("x-amz-delete-marker", "true")
+		rh.Set("x-amz-version-id", d.DeleteMarkerVersionID)
 	}
 	if d.VersionID != "" {
-		h.Set("x-amz-version-id", d.VersionID)
+		rh.Set("x-amz-version-id", d.VersionID)
 	}
 	return c.empty(http.StatusNoContent)
 }

@@ -52,8 +52,13 @@ func TestBucket_Lifecycle(t *testing.T) {
 
 	bucket := newBucket(t, c, "life")
 	t.Run("exists", func(t *testing.T) {
-		_, err := c.CreateBucket(ctx(t), &s3.CreateBucketInput{Bucket: aws.String(bucket)})
-		wantErr(t, err, 409, "BucketAlreadyOwnedByYou")
+		// In us-east-1 the owner may create its bucket again (a no-op, for
+		// legacy compatibility); one that would change the ACL is refused.
+		if _, err := c.CreateBucket(ctx(t), &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+			t.Errorf("CreateBucket again by its owner = %v", err)
+		}
+		_, err := c.CreateBucket(ctx(t), &s3.CreateBucketInput{Bucket: aws.String(bucket), ACL: types.BucketCannedACLPublicRead})
+		wantErr(t, err, 409, "BucketAlreadyExists")
 		_, err = a.CreateBucket(ctx(t), &s3.CreateBucketInput{Bucket: aws.String(bucket)})
 		wantErr(t, err, 409, "BucketAlreadyExists")
 		_, err = anonymous(s).CreateBucket(ctx(t), &s3.CreateBucketInput{Bucket: aws.String(arcatest.Bucket("anon"))})

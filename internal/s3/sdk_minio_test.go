@@ -48,6 +48,10 @@ func minioSuite(t *testing.T, s *arcatest.Server, mc *minio.Client, cfg arcatest
 	if loc, err := mc.GetBucketLocation(c, bucket); err != nil || loc != arcatest.S3Region {
 		t.Errorf("GetBucketLocation = %q, %v", loc, err)
 	}
+	// No bucket has an Object Lock configuration (warp probes it).
+	if _, _, _, _, err := mc.GetObjectLockConfig(c, bucket); minio.ToErrorResponse(err).Code != "ObjectLockConfigurationNotFoundError" {
+		t.Errorf("GetObjectLockConfig = %v", err)
+	}
 	if ok, _ := mc.BucketExists(c, "no-such-minio-bucket"); ok {
 		t.Fatal("BucketExists of a missing bucket")
 	}

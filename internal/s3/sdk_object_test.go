@@ -2,12 +2,15 @@ package s3_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -151,6 +154,71 @@ func TestObject_PutGet(t *testing.T) {
 		got, _ := get(t, c, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String("once")})
 		if string(got) != "first" {
 			t.Errorf("after a refused overwrite: %q", got)
+		}
+	})
+
+	t.Run("if-match", func(t *testing.T) {
+		// Compare-and-swap: a PUT with If-Match replaces only the version
+		// it names; a missing key is 404, a stale ETag 412.
+		_, err := c.PutObject(ctx(t), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String("cas"), Body: strings.NewReader("v0"), IfMatch: aws.String(etagOf([]byte("v0")))})
+		wantErr(t, err, 404, "NoSuchKey")
+		put(t, c, bucket, "cas", []byte("v1"))
+		_, err = c.PutObject(ctx(t), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String("cas"), Body: strings.NewReader("v2"), IfMatch: aws.String(etagOf([]byte("v1")))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.PutObject(ctx(t), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String("cas"), Body: strings.NewReader("v3"), IfMatch: aws.String(etagOf([]byte("v1")))})
+		wantErr(t, err, 412, "PreconditionFailed")
+		_, err = c.PutObject(ctx(t), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String("cas"), Body: strings.NewReader("v3"), IfNoneMatch: aws.String(etagOf([]byte("v2")))})
+		wantErr(t, err, 412, "PreconditionFailed")
+		if got, _ := get(t, c, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String("cas")}); string(got) != "v2" {
+			t.Errorf("after conditional writes: %q, want v2", got)
+		}
+		// Racing writers that all saw v2: exactly one wins.
+		var wins atomic.Int32
+		var wg sync.WaitGroup
+		for i := range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := c.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String("cas"),
+					Body: strings.NewReader(fmt.Sprintf("racer-%d", i)), IfMatch: aws.String(etagOf([]byte("v2")))})
+				if err == nil {
+					wins.Add(1)
+				}
+			}()
+		}
+		wg.Wait()
+		if wins.Load() != 1 {
+			t.Errorf("%d of 8 racing If-Match writers won, want 1", wins.Load())
+		}
+	})
+
+	t.Run("conditional delete", func(t *testing.T) {
+		put(t, c, bucket, "cdel", []byte("abc"))
+		_, err := c.DeleteObject(ctx(t), &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String("cdel"), IfMatch: aws.String(`"0000"`)})
+		wantErr(t, err, 412, "PreconditionFailed")
+		_, err = c.DeleteObject(ctx(t), &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String("cdel"), IfMatchSize: aws.Int64(4)})
+		wantErr(t, err, 412, "PreconditionFailed")
+		if _, err := c.HeadObject(ctx(t), &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String("cdel")}); err != nil {
+			t.Fatalf("refused deletes removed the object: %v", err)
+		}
+		_, err = c.DeleteObject(ctx(t), &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String("cdel"), IfMatch: aws.String(etagOf([]byte("abc"))), IfMatchSize: aws.Int64(3)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.HeadObject(ctx(t), &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String("cdel")})
+		wantErr(t, err, 404, "NotFound")
+		// In a multi-delete, each entry's ETag condition stands alone.
+		put(t, c, bucket, "m1", []byte("one"))
+		put(t, c, bucket, "m2", []byte("two"))
+		out, err := c.DeleteObjects(ctx(t), &s3.DeleteObjectsInput{Bucket: aws.String(bucket), Delete: &types.Delete{Objects: []types.ObjectIdentifier{
+			{Key: aws.String("m1"), ETag: aws.String(etagOf([]byte("one")))},
+			{Key: aws.String("m2"), ETag: aws.String(etagOf([]byte("nope")))},
+		}}})
+		if err != nil || len(out.Deleted) != 1 || aws.ToString(out.Deleted[0].Key) != "m1" ||
+			len(out.Errors) != 1 || aws.ToString(out.Errors[0].Key) != "m2" || aws.ToString(out.Errors[0].Code) != "PreconditionFailed" {
+			t.Fatalf("DeleteObjects with conditions = %+v, %v", out, err)
 		}
 	})
 
