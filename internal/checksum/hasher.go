@@ -7,6 +7,9 @@ import (
 	"encoding/hex"
 	"hash"
 	"strconv"
+	"sync"
+
+	md5simd "github.com/minio/md5-simd"
 )
 
 // chunkSize is how much of a Write each digest consumes before the next one
@@ -46,10 +49,11 @@ func (s Sums) SHA1Hex() string {
 // Hasher is an io.Writer that computes MD5, CRC-64/ECMA, the byte count and
 // optionally SHA-1 of everything written to it, in a single pass over each
 // Write. Write never fails. A Hasher is not safe for concurrent use; the zero
-// value is not usable, create one with New or NewWithSHA1.
+// value is not usable, create one with New, NewWithSHA1 or NewLarge.
 type Hasher struct {
 	md5     hash.Hash
 	sha1    hash.Hash // nil unless requested: no per-byte cost when absent
+	lanes   md5simd.Hasher // the MD5 when it runs on the shared server (NewLarge), else nil
 	crc     uint64
 	size    int64
 	scratch [sha1.Size]byte
@@ -61,15 +65,55 @@ func New() *Hasher { return &Hasher{md5: md5.New()} }
 // NewWithSHA1 returns a Hasher that also computes SHA-1.
 func NewWithSHA1() *Hasher { return &Hasher{md5: md5.New(), sha1: sha1.New()} }
 
+// md5Lanes is the process's multi-lane MD5 server, started on first use.
+var md5Lanes = sync.OnceValue(md5simd.NewServer)
+
+// NewLarge returns a Hasher for a body already known to be large (hundreds
+// of KiB or more). Its MD5 runs on a shared server that hashes up to 16
+// streams at once in the lanes of AVX-512 (8 with AVX2) registers, on one
+// goroutine: concurrent uploads share the MD5 work instead of each paying
+// for it on its own core, which is where large PUTs spend most of their
+// CPU. The per-Write hand-off to that server costs a few microseconds, so
+// small bodies are better served by New. withSHA1 adds SHA-1 (computed
+// as by NewWithSHA1).
+//
+// Sum on such a Hasher may be called once, at the end: its MD5 is final.
+// Close releases the lane; the Hasher is unusable afterwards.
+func NewLarge(withSHA1 bool) *Hasher {
+	l := md5Lanes().NewHash()
+	h := &Hasher{md5: l, lanes: l}
+	if withSHA1 {
+		h.sha1 = sha1.New()
+	}
+	return h
+}
+
+// Close releases what a Hasher from NewLarge holds; it does nothing for
+// others. It is safe to call more than once.
+func (h *Hasher) Close() {
+	if h.lanes != nil {
+		h.lanes.Close()
+		h.lanes = nil
+	}
+}
+
 // Write adds p to the running checksums. It always returns len(p), nil.
 func (h *Hasher) Write(p []byte) (int, error) {
 	n := len(p)
+	if h.lanes != nil {
+		// The MD5 server copies p into its own buffers, a block of lanes
+		// at a time: hand it all of p at once, then run the rest chunk by
+		// chunk below.
+		h.lanes.Write(p)
+	}
 	for len(p) > 0 {
 		c := p
 		if len(c) > chunkSize {
 			c = c[:chunkSize]
 		}
-		h.md5.Write(c)
+		if h.lanes == nil {
+			h.md5.Write(c)
+		}
 		if h.sha1 != nil {
 			h.sha1.Write(c)
 		}
