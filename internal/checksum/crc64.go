@@ -1,9 +1,6 @@
 package checksum
 
-import (
-	"encoding/binary"
-	"strconv"
-)
+import "strconv"
 
 // crc64Poly is the reflected (LSB-first) form of the ECMA-182 polynomial,
 // the same value as hash/crc64.ECMA.
@@ -43,31 +40,7 @@ func makeSlicing16() *[16][256]uint64 {
 // (the CRC-64/XZ parameters), so UpdateCRC64(0, p) is the value COS and OSS
 // report for p.
 func UpdateCRC64(crc uint64, p []byte) uint64 {
-	t := slicing16
-	crc = ^crc
-	for len(p) >= 16 {
-		q := p[:16]
-		// Bytes 8..15 do not depend on the running CRC: look them up straight
-		// from memory. Bytes 0..7 are XORed with the CRC first. The XORs are
-		// written as a balanced tree on purpose: a linear a^b^c^... chain
-		// makes the loop latency-bound (16 dependent XORs per block) and
-		// costs about a third of the throughput.
-		e := t[7][q[8]] ^ t[6][q[9]]
-		f := t[5][q[10]] ^ t[4][q[11]]
-		g := t[3][q[12]] ^ t[2][q[13]]
-		h := t[1][q[14]] ^ t[0][q[15]]
-		lo := binary.LittleEndian.Uint64(q) ^ crc
-		a := t[15][byte(lo)] ^ t[14][byte(lo>>8)]
-		b := t[13][byte(lo>>16)] ^ t[12][byte(lo>>24)]
-		c := t[11][byte(lo>>32)] ^ t[10][byte(lo>>40)]
-		d := t[9][byte(lo>>48)] ^ t[8][byte(lo>>56)]
-		crc = ((a ^ b) ^ (c ^ d)) ^ ((e ^ f) ^ (g ^ h))
-		p = p[16:]
-	}
-	for _, v := range p {
-		crc = t[0][byte(crc)^v] ^ crc>>8
-	}
-	return ^crc
+	return ^update(^crc, p)
 }
 
 // CRC64 returns the CRC-64/ECMA of p, as reported in x-cos-hash-crc64ecma and

@@ -52,7 +52,7 @@ func (s Sums) SHA1Hex() string {
 // value is not usable, create one with New, NewWithSHA1 or NewLarge.
 type Hasher struct {
 	md5     hash.Hash
-	sha1    hash.Hash // nil unless requested: no per-byte cost when absent
+	sha1    hash.Hash      // nil unless requested: no per-byte cost when absent
 	lanes   md5simd.Hasher // the MD5 when it runs on the shared server (NewLarge), else nil
 	crc     uint64
 	size    int64

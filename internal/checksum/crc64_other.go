@@ -1,0 +1,7 @@
+//go:build !amd64
+
+package checksum
+
+const hasCLMUL = false
+
+func update(crc uint64, p []byte) uint64 { return updateRaw(crc, p) }
