@@ -16,6 +16,7 @@ import (
 
 	"github.com/arcastore/arca/internal/cos"
 	"github.com/arcastore/arca/internal/oss/ossauth"
+	"github.com/arcastore/arca/internal/s3/s3auth"
 )
 
 // formSpec is what `arca form` signs: the same inputs whatever the dialect.
@@ -33,7 +34,7 @@ type formSpec struct {
 	Now        time.Time
 	ContentTyp string
 	OSSV4      bool   // OSS: sign with V4 instead of V1
-	Region     string // OSS V4: the region of the credential scope
+	Region     string // OSS V4 and S3: the region of the credential scope
 }
 
 // signedForm is a form ready to post: its action and fields (the file
@@ -48,9 +49,9 @@ type signedForm struct {
 // of the OSS form-upload document's signing script.
 func form(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("form", flag.ContinueOnError)
-	dialect := fs.String("dialect", "cos", "signature dialect: cos or oss")
+	dialect := fs.String("dialect", "cos", "signature dialect: cos, oss or s3")
 	ossV4 := fs.Bool("oss-v4", false, "oss: sign the form with V4 (OSS4-HMAC-SHA256) instead of V1")
-	region := fs.String("region", env("ARCA_OSS_REGION", "cn-hangzhou"), "oss -oss-v4: region of the credential scope (any region is accepted)")
+	region := fs.String("region", "", "oss -oss-v4 and s3: region of the credential scope (any region is accepted); default cn-hangzhou (ARCA_OSS_REGION) for oss, us-east-1 (ARCA_S3_REGION) for s3")
 	endpoint := fs.String("endpoint", env("ARCA_ENDPOINT", "http://127.0.0.1:9100"), "server URL; the form posts to <endpoint>/<bucket> unless -virtual-host")
 	vhost := fs.Bool("virtual-host", false, "post to <bucket>.<endpoint host> instead of <endpoint>/<bucket>")
 	bucket := fs.String("bucket", "", "bucket (required)")
@@ -83,6 +84,12 @@ func form(args []string, out io.Writer) error {
 	} else {
 		u.Path = "/" + *bucket
 	}
+	if *region == "" {
+		*region = env("ARCA_OSS_REGION", "cn-hangzhou")
+		if strings.EqualFold(*dialect, "s3") {
+			*region = env("ARCA_S3_REGION", "us-east-1")
+		}
+	}
 	spec := formSpec{
 		Endpoint: u.String(), Bucket: *bucket, Key: *key, MinSize: *minSize, MaxSize: *maxSize,
 		Expires: *expires, Redirect: *redirect, Status: *status, AccessKey: ak, SecretKey: sk,
@@ -94,6 +101,8 @@ func form(args []string, out io.Writer) error {
 		sf, err = signCOSForm(spec)
 	case "oss":
 		sf, err = signOSSForm(spec)
+	case "s3":
+		sf, err = signS3Form(spec)
 	default:
 		return fmt.Errorf("form: unsupported dialect %q", *dialect)
 	}
@@ -218,6 +227,58 @@ func signOSSForm(s formSpec) (*signedForm, error) {
 	return &signedForm{Action: s.Endpoint, Fields: fields}, nil
 }
 
+// signS3Form signs an S3 browser-based upload form with a SigV4 POST
+// policy (x-amz-algorithm, x-amz-credential, x-amz-date, policy,
+// x-amz-signature). As S3 requires, the policy names every field the form
+// carries: the bucket, the key (or its prefix before ${filename}), the
+// size range, the redirect or status, the content type and the signature
+// fields.
+func signS3Form(s formSpec) (*signedForm, error) {
+	end := s.Now.Add(s.Expires)
+	now := s.Now.UTC()
+	date := now.Format("20060102")
+	fields := map[string]string{
+		"key":              s.Key,
+		"x-amz-algorithm":  "AWS4-HMAC-SHA256",
+		"x-amz-credential": s.AccessKey + "/" + date + "/" + s.Region + "/s3/aws4_request",
+		"x-amz-date":       now.Format("20060102T150405Z"),
+	}
+	conds := []any{
+		map[string]string{"bucket": s.Bucket},
+		[]any{"content-length-range", s.MinSize, s.MaxSize},
+	}
+	if p, exact := keyPrefix(s.Key); exact {
+		conds = append(conds, []any{"eq", "$key", p})
+	} else {
+		conds = append(conds, []any{"starts-with", "$key", p})
+	}
+	for _, k := range []string{"x-amz-algorithm", "x-amz-credential", "x-amz-date"} {
+		conds = append(conds, map[string]string{k: fields[k]})
+	}
+	if s.Redirect != "" {
+		fields["success_action_redirect"] = s.Redirect
+		conds = append(conds, []any{"eq", "$success_action_redirect", s.Redirect})
+	} else if s.Status != "" {
+		fields["success_action_status"] = s.Status
+		conds = append(conds, []any{"eq", "$success_action_status", s.Status})
+	}
+	if s.ContentTyp != "" {
+		fields["Content-Type"] = s.ContentTyp
+		conds = append(conds, []any{"eq", "$Content-Type", s.ContentTyp})
+	}
+	doc, err := json.Marshal(map[string]any{
+		"expiration": end.UTC().Format("2006-01-02T15:04:05.000Z"),
+		"conditions": conds,
+	})
+	if err != nil {
+		return nil, err
+	}
+	policy := base64.StdEncoding.EncodeToString(doc)
+	fields["policy"] = policy
+	fields["x-amz-signature"] = s3auth.PostPolicySignatureV4(policy, s.SecretKey, date, s.Region)
+	return &signedForm{Action: s.Endpoint, Fields: fields}, nil
+}
+
 var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <html>
 <head><meta charset="utf-8"><title>Upload to {{.Action}}</title></head>
@@ -255,7 +316,8 @@ func rank(name string) int {
 	switch {
 	case name == "key":
 		return 0
-	case name == "policy" || strings.HasPrefix(name, "q-") || name == "Signature" || name == "OSSAccessKeyId" || strings.HasPrefix(name, "x-oss-signature") || strings.HasPrefix(name, "x-oss-credential") || name == "x-oss-date":
+	case name == "policy" || strings.HasPrefix(name, "q-") || name == "Signature" || name == "OSSAccessKeyId" || strings.HasPrefix(name, "x-oss-signature") || strings.HasPrefix(name, "x-oss-credential") || name == "x-oss-date" ||
+		strings.HasPrefix(name, "x-amz-"):
 		return 2
 	}
 	return 1

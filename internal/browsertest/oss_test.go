@@ -20,8 +20,7 @@ package browsertest
 //     refused (AccessDenied, shown by the browser) on a private bucket and
 //     accepted on a public-read-write one.
 //   - TestBrowser_FormCommandPages: the HTML that `arca form` prints
-//     (-dialect oss V1 and -oss-v4, -dialect cos, and -dialect s3 when the
-//     command has it) is served byte for byte, or saved to post.html and
+//     (-dialect oss V1 and -oss-v4, -dialect cos, and -dialect s3) is served byte for byte, or saved to post.html and
 //     opened from the file as seed 004 does; the test chooses a file with
 //     SetUploadFiles, submits, and checks the object (and that a file over
 //     -max-size gets the EntityTooLarge page). The command is the real
@@ -654,13 +653,6 @@ func TestBrowser_FormCommandPages(t *testing.T) {
 
 	t.Run("s3, virtual host, redirect", func(t *testing.T) {
 		s3Bucket := arcatest.Bucket("s3formcmd")
-		probe := func() error {
-			_, err := arcaForm(bin, s, "-dialect", "s3", "-endpoint", s.URL(), "-bucket", s3Bucket, "-json")
-			return err
-		}
-		if err := probe(); err != nil && strings.Contains(err.Error(), "unsupported dialect") {
-			t.Skip("arca form has no -dialect s3 yet")
-		}
 		c := s.S3(arcatest.S3Client{})
 		if _, err := c.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: &s3Bucket}); err != nil {
 			t.Fatal(err)
