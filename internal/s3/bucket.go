@@ -40,6 +40,9 @@ func (c *call) readBodyChecked(sums bool) ([]byte, error) {
 			}
 		}
 	}
+	if _, err := contentMD5(c.r.Header); err != nil {
+		return nil, err
+	}
 	b, ok, err := httpx.ReadLimited(rd, maxXMLBody)
 	if err != nil {
 		return nil, bodyError(err)
@@ -270,10 +273,50 @@ func (c *call) deleteBucket() error {
 	if err := c.ownerOnly(b); err != nil {
 		return err
 	}
-	if err := c.h.store.DeleteBucket(c.r.Context(), b.Name); err != nil {
+	err = c.h.store.DeleteBucket(c.r.Context(), b.Name)
+	if errors.Is(err, core.ErrBucketNotEmpty) {
+		// S3 deletes a bucket that holds no objects even while multipart
+		// uploads are in progress in it, discarding them (COS and OSS
+		// refuse; core leaves the choice to the dialect).
+		var aborted bool
+		if aborted, err = c.abortUploadsIfNoObjects(b); err == nil {
+			err = core.ErrBucketNotEmpty
+			if aborted {
+				err = c.h.store.DeleteBucket(c.r.Context(), b.Name)
+			}
+		}
+	}
+	if err != nil {
 		return err
 	}
 	return c.empty(204)
+}
+
+// abortUploadsIfNoObjects aborts every multipart upload of a bucket that
+// has no object or version left; it reports whether it did.
+func (c *call) abortUploadsIfNoObjects(b *core.Bucket) (bool, error) {
+	ctx := c.r.Context()
+	vs, err := c.h.store.ListVersions(ctx, b.Name, core.VersionListOptions{MaxKeys: 1})
+	if err != nil {
+		return false, err
+	}
+	if len(vs.Versions) > 0 {
+		return false, nil
+	}
+	for {
+		res, err := c.h.store.ListUploads(ctx, b.Name, core.UploadListOptions{MaxUploads: 1000})
+		if err != nil {
+			return false, err
+		}
+		for _, u := range res.Uploads {
+			if err := c.h.store.AbortUpload(ctx, b.Name, u.Key, u.ID); err != nil && !errors.Is(err, core.ErrNoSuchUpload) {
+				return false, err
+			}
+		}
+		if !res.IsTruncated || len(res.Uploads) == 0 {
+			return true, nil
+		}
+	}
 }
 
 // getObjectLockConfig is GetObjectLockConfiguration. Arca has no Object

@@ -478,12 +478,21 @@ func (c *call) completeUpload() error {
 	check := c.conditionalWrite()
 	var in completeRequest
 	if err := c.readXMLChecked(&in, false); err != nil {
+		if errors.Is(err, errMissingBody) {
+			// S3 reads a completion without a body as a malformed one.
+			return errMalformedXML
+		}
 		return err
 	}
 	if len(in.Parts) == 0 {
 		return invalidRequest("You must specify at least one part")
 	}
 	u, err := c.h.store.Upload(c.r.Context(), b.Name, c.req.Key, c.uploadID())
+	if errors.Is(err, core.ErrNoSuchUpload) {
+		if o := c.completedBy(b, c.uploadID(), &in); o != nil {
+			return c.completed(b, o)
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -514,6 +523,10 @@ func (c *call) completeUpload() error {
 	for i, p := range in.Parts {
 		list[i] = core.CompletePart{Number: p.PartNumber, ETag: p.ETag}
 	}
+	if ext == nil {
+		ext = map[string]string{}
+	}
+	ext[extUploadID] = u.ID
 	o, err := c.h.store.CompleteUpload(c.r.Context(), core.CompleteInput{
 		Bucket: b.Name, Key: c.req.Key, UploadID: u.ID, Parts: list, MinPartSize: minPartSize,
 		Check: check, Ext: ext,
@@ -521,6 +534,31 @@ func (c *call) completeUpload() error {
 	if err != nil {
 		return err
 	}
+	return c.completed(b, o)
+}
+
+// extUploadID records, in the Ext of an object a multipart upload made,
+// the upload's id, so that a retried completion can be answered.
+const extUploadID = "s3-upload-id"
+
+// completedBy returns the current version of the key when the upload id
+// made it from the parts the request lists: a completion retried after it
+// succeeded, which S3 answers as it answered the first.
+func (c *call) completedBy(b *core.Bucket, id string, in *completeRequest) *core.Object {
+	o, err := c.h.store.GetObject(c.r.Context(), b.Name, c.req.Key, "")
+	if err != nil || id == "" || o.Ext[extUploadID] != id || len(o.Extents) != len(in.Parts) {
+		return nil
+	}
+	for i, p := range in.Parts {
+		if strings.Trim(p.ETag, `"`) != o.Extents[i].ETag {
+			return nil
+		}
+	}
+	return o
+}
+
+// completed answers a completion that made o.
+func (c *call) completed(b *core.Bucket, o *core.Object) error {
 	h := c.w.Header()
 	sseHeaders(h, o.SSE)
 	if b.Versioning == core.VersioningEnabled {

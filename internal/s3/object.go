@@ -103,7 +103,7 @@ func (c *call) upload(max int64, spec *checksumSpec, ext map[string]string) (cor
 	if !dialect.HasLength(c.r) {
 		return core.Body{}, nil, errMissingLength
 	}
-	sum, err := dialect.ParseContentMD5(c.r.Header.Get("Content-MD5"))
+	sum, err := contentMD5(c.r.Header)
 	if err != nil {
 		return core.Body{}, nil, err
 	}
@@ -122,6 +122,15 @@ func (c *call) upload(max int64, spec *checksumSpec, ext map[string]string) (cor
 		rd = cr
 	}
 	return core.Body{R: rd, Size: size, MD5: sum, Max: max}, cr, nil
+}
+
+// contentMD5 reads Content-MD5. A header that is there but empty is an
+// invalid digest, as S3 has it, not a missing one.
+func contentMD5(h http.Header) ([]byte, error) {
+	if vs, ok := h["Content-Md5"]; ok && strings.TrimSpace(strings.Join(vs, "")) == "" {
+		return nil, errInvalidDigest
+	}
+	return dialect.ParseContentMD5(h.Get("Content-MD5"))
 }
 
 // setVersionHeader adds x-amz-version-id for buckets that have
@@ -641,6 +650,9 @@ func (c *call) copyObject() error {
 			dst.Ext[extType] = typeFullObject
 		} else if dst.Ext[extParts] != "" {
 			dst.Ext = withoutExt(dst.Ext, extParts)
+		}
+		if dst.Ext[extUploadID] != "" {
+			dst.Ext = withoutExt(dst.Ext, extUploadID)
 		}
 	}
 	dst, so, err := c.h.store.CopyObject(c.r.Context(), cin)
