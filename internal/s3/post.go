@@ -2,6 +2,7 @@ package s3
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"io"
@@ -202,6 +203,9 @@ func (c *call) verifyPostSignature(form *postform.Form) (*s3auth.PostAuth, *post
 	if err != nil {
 		return nil, nil, errorf("InvalidPolicyDocument", 400, "Invalid Policy: Invalid Base64 Encoding.")
 	}
+	if err := policyKeys(doc); err != nil {
+		return nil, nil, err
+	}
 	p, err := postpolicy.Parse(doc)
 	if err != nil {
 		return nil, nil, errorf("InvalidPolicyDocument", 400, "Invalid Policy: %s", strings.TrimPrefix(err.Error(), "postpolicy: "))
@@ -211,6 +215,23 @@ func (c *call) verifyPostSignature(form *postform.Form) (*s3auth.PostAuth, *post
 	}
 	c.principal, c.account = acct.ID, acct
 	return pa, p, nil
+}
+
+// policyKeys checks what the shared parser leaves to the dialect: S3's
+// policy document names its two members exactly "expiration" and
+// "conditions" (JSON decoding in Go would take "CONDITIONS" for the
+// latter), and both must be there.
+func policyKeys(doc []byte) error {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(doc, &m) != nil {
+		return nil // Parse reports it
+	}
+	for _, k := range [...]string{"expiration", "conditions"} {
+		if _, ok := m[k]; !ok {
+			return errorf("InvalidPolicyDocument", 400, "Invalid Policy: Policy missing %s.", k)
+		}
+	}
+	return nil
 }
 
 // exemptFields need no policy condition: the file, the policy and the

@@ -197,3 +197,46 @@ func TestPost(t *testing.T) {
 		}
 	})
 }
+
+// TestPost_MissingFieldsAndPolicyKeys: a signed form missing a field its signature
+// needs is an InvalidArgument naming it; a policy document's members are
+// named exactly "expiration" and "conditions", and a policy without either
+// is an InvalidPolicyDocument.
+func TestPost_MissingFieldsAndPolicyKeys(t *testing.T) {
+	t.Parallel()
+	s := start(t)
+	c := root(s)
+	bucket := newBucket(t, c, "postform")
+	exp := time.Now().Add(time.Hour).UTC().Format("2006-01-02T15:04:05Z")
+	sign := func(doc map[string]any) (string, string) {
+		raw, _ := json.Marshal(doc)
+		policy := base64.StdEncoding.EncodeToString(raw)
+		return policy, s3auth.PostPolicySignatureV2(policy, s.Root.SecretKey)
+	}
+	conds := []any{map[string]string{"bucket": bucket}, []string{"starts-with", "$key", ""}}
+	policy, sig := sign(map[string]any{"expiration": exp, "conditions": conds})
+
+	resp := postForm(t, s, bucket, []field{{"key", "a"}, {"AWSAccessKeyId", s.Root.AccessKey}, {"policy", policy}}, "f", []byte("x"))
+	if resp.StatusCode != 400 || resp.err.Code != "InvalidArgument" || !strings.Contains(resp.err.Message, "'Signature'") {
+		t.Errorf("form without a signature = %d %s", resp.StatusCode, resp.body)
+	}
+	resp = postForm(t, s, bucket, []field{{"key", "a"}, {"AWSAccessKeyId", s.Root.AccessKey}, {"signature", sig}}, "f", []byte("x"))
+	if resp.StatusCode != 400 || resp.err.Code != "InvalidArgument" {
+		t.Errorf("form without a policy = %d %s", resp.StatusCode, resp.body)
+	}
+	for name, doc := range map[string]map[string]any{
+		"CONDITIONS":    {"expiration": exp, "CONDITIONS": conds},
+		"EXPIRATION":    {"EXPIRATION": exp, "conditions": conds},
+		"no conditions": {"expiration": exp},
+	} {
+		policy, sig := sign(doc)
+		resp := postForm(t, s, bucket, []field{{"key", "a"}, {"AWSAccessKeyId", s.Root.AccessKey}, {"policy", policy}, {"signature", sig}}, "f", []byte("x"))
+		if resp.StatusCode != 400 || resp.err.Code != "InvalidPolicyDocument" {
+			t.Errorf("%s: POST = %d %s", name, resp.StatusCode, resp.body)
+		}
+	}
+	resp = postForm(t, s, bucket, []field{{"key", "a"}, {"AWSAccessKeyId", s.Root.AccessKey}, {"policy", policy}, {"signature", sig}}, "f", []byte("x"))
+	if resp.StatusCode != 204 {
+		t.Errorf("good form = %d %s", resp.StatusCode, resp.body)
+	}
+}

@@ -35,8 +35,8 @@ type PostAuth struct {
 // AWSAccessKeyId or signature is SigV2 and needs both plus policy. A form
 // with none of these is anonymous: FromPostForm returns (nil, nil).
 // Malformed fields give ErrAuthorizationQueryParametersError-style
-// messages under InvalidArgument (S3 reports form fields as arguments) or
-// an AccessDenied for missing ones.
+// messages under InvalidArgument (S3 reports form fields as arguments), as
+// do missing ones.
 func FromPostForm(get func(name string) (string, bool)) (*PostAuth, error) {
 	val := func(name string) string { v, _ := get(name); return v }
 	_, hasAlg := get("x-amz-algorithm")
@@ -53,8 +53,11 @@ func FromPostForm(get func(name string) (string, bool)) (*PostAuth, error) {
 		}
 		p.Scheme = V4Header
 		alg, cred, date, sig := val("x-amz-algorithm"), val("x-amz-credential"), val("x-amz-date"), val("x-amz-signature")
-		if alg == "" || cred == "" || date == "" || sig == "" || policy == "" {
-			return nil, ErrAccessDenied.with("Invalid according to Policy: a signed form needs policy, x-amz-algorithm, x-amz-credential, x-amz-date and x-amz-signature")
+		for _, f := range [...]struct{ name, v string }{{"Policy", policy}, {"X-Amz-Algorithm", alg},
+			{"X-Amz-Credential", cred}, {"X-Amz-Date", date}, {"X-Amz-Signature", sig}} {
+			if f.v == "" {
+				return nil, missingField(f.name)
+			}
 		}
 		if alg != algorithmV4 {
 			return nil, invalidArgument("x-amz-algorithm", "Invalid algorithm %q; only AWS4-HMAC-SHA256 is supported", alg)
@@ -79,13 +82,21 @@ func FromPostForm(get func(name string) (string, bool)) (*PostAuth, error) {
 	case hasAK || hasSig2:
 		p.Scheme = V2Header
 		p.AccessKey, p.Signature = val("AWSAccessKeyId"), val("signature")
-		if p.AccessKey == "" || p.Signature == "" || policy == "" {
-			return nil, ErrAccessDenied.with("Invalid according to Policy: a signed form needs policy, AWSAccessKeyId and signature")
+		for _, f := range [...]struct{ name, v string }{{"AWSAccessKeyId", p.AccessKey}, {"Signature", p.Signature}, {"Policy", policy}} {
+			if f.v == "" {
+				return nil, missingField(f.name)
+			}
 		}
 	default:
 		return nil, nil
 	}
 	return p, nil
+}
+
+// missingField is S3's answer to a signed form without one of the fields
+// its signature needs.
+func missingField(name string) *Error {
+	return invalidArgument(name, "Bucket POST must contain a field named '%s'.  If it is specified, please check the order of the fields.", name)
 }
 
 // Verify checks the form's signature over its policy field under
