@@ -518,3 +518,23 @@ func TestAuth_ErrorDocument(t *testing.T) {
 	wantErr(t, err, 404, "NoSuchTagSet")
 	_ = types.BucketVersioningStatusEnabled
 }
+
+// TestAuth_V2BadDate: a SigV2 request whose x-amz-date is empty, or
+// before the epoch, has no valid date: 403 AccessDenied, whatever its
+// Date header says.
+func TestAuth_V2BadDate(t *testing.T) {
+	t.Parallel()
+	s := start(t)
+	bucket := newBucket(t, root(s), "v2date")
+	for _, v := range []string{"", "Tue, 07 Jul 1950 21:53:04 GMT"} {
+		resp := do(t, s, rawReq{method: "PUT", path: "/" + bucket + "/k", sign: "v2", body: []byte("bar"),
+			header: http.Header{"X-Amz-Date": {v}}})
+		if resp.StatusCode != 403 || resp.err.Code != "AccessDenied" {
+			t.Errorf("x-amz-date %q: PUT = %d %s", v, resp.StatusCode, resp.body)
+		}
+	}
+	resp := do(t, s, rawReq{method: "PUT", path: "/" + bucket + "/k", sign: "v2", body: []byte("bar")})
+	if resp.StatusCode != 200 {
+		t.Errorf("V2 PUT = %d %s", resp.StatusCode, resp.body)
+	}
+}

@@ -548,14 +548,15 @@ func parseV2Header(s string) (*Auth, error) {
 }
 
 // v2Time reads the request time of a V2 header signature: x-amz-date
-// when present (it then takes precedence), else Date.
+// when present (it then takes precedence, even empty), else Date. A time
+// before the Unix epoch is no valid date.
 func (a *Auth) v2Time(r *http.Request) error {
-	v := r.Header.Get(hAmzDate)
-	if v == "" {
-		v = r.Header.Get(hDate)
-	}
-	t, ok := parseHTTPDate(v)
+	v, ok := r.Header[hAmzDate]
 	if !ok {
+		v = r.Header[hDate]
+	}
+	t, ok := parseHTTPDate(strings.Join(v, ","))
+	if !ok || t.Before(time.Unix(0, 0)) {
 		return ErrMissingDate
 	}
 	a.Time = t
