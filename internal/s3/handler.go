@@ -264,6 +264,9 @@ var routes = []route{
 	{bucketLevel, "GET", "uploads", "", (*call).listUploads},
 	{bucketLevel, "POST", "delete", "", (*call).deleteObjects},
 	{bucketLevel, "GET", "object-lock", "", (*call).getObjectLockConfig},
+	{bucketLevel, "GET", "encryption", "", (*call).getBucketEncryption},
+	{bucketLevel, "PUT", "encryption", "", (*call).putBucketEncryption},
+	{bucketLevel, "DELETE", "encryption", "", (*call).deleteBucketEncryption},
 
 	{objectLevel, "PUT", "", "x-amz-copy-source", (*call).copyObject},
 	{objectLevel, "PUT", "", "", (*call).putObject},

@@ -83,6 +83,9 @@ func (c *call) putInput(b *core.Bucket) (core.PutInput, error) {
 	if err != nil {
 		return core.PutInput{}, err
 	}
+	if sse == nil {
+		sse = defaultEncryption(b).request()
+	}
 	tags, err := parseTagHeader(c.r.Header.Get("x-amz-tagging"))
 	if err != nil {
 		return core.PutInput{}, err
@@ -291,6 +294,9 @@ func (c *call) getObject() error {
 		if _, ok := c.q[ro.param]; ok && c.principal == "" {
 			return errAnonymousResponseHdrs
 		}
+	}
+	if err := refuseSSEOnRead(c.r.Header.Get); err != nil {
+		return err
 	}
 	ck, err := customerKey(c.r.Header.Get, "")
 	if err != nil {
@@ -612,8 +618,9 @@ func (c *call) copyObject() error {
 			return errUnsupportedAlgorithm()
 		}
 	}
+	explicitSSE, _ := sseRequest(c.r.Header.Get)
 	if src.bucket.Name == b.Name && src.key == c.req.Key && src.version == "" &&
-		!replaceMeta && in.StorageClass == "" && in.SSE == nil && wantAlg == nil {
+		!replaceMeta && in.StorageClass == "" && explicitSSE == nil && wantAlg == nil {
 		return core.ErrCopyToItself
 	}
 	tee := &teeHash{}

@@ -335,6 +335,9 @@ func (c *call) postInput(h http.Header, b *core.Bucket, key string) (core.PutInp
 	if err != nil {
 		return core.PutInput{}, err
 	}
+	if sse == nil {
+		sse = defaultEncryption(b).request()
+	}
 	in := core.PutInput{Bucket: b.Name, Key: key, Meta: meta, StorageClass: sc, ACL: acl, Owner: owner, SSE: sse}
 	if doc := c.req.Form.Value("tagging"); doc != "" {
 		var t inTagging

@@ -5,12 +5,16 @@ package s3_test
 
 import (
 	"bytes"
+	"context"
+	"encoding/base64"
 	"net/http"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // TestS3Tests_DeleteBucketWithUpload: S3 deletes a bucket without objects
@@ -111,3 +115,105 @@ func TestS3Tests_EmptyContentMD5(t *testing.T) {
 		t.Errorf("PUT ?tagging with an empty Content-MD5 = %d %s", resp.StatusCode, resp.body)
 	}
 }
+
+// TestS3Tests_BucketEncryption covers PutBucketEncryption,
+// GetBucketEncryption and DeleteBucketEncryption, and the default applied
+// to PutObject, multipart uploads and copies that ask for no encryption;
+// a request naming its own keeps it.
+func TestS3Tests_BucketEncryption(t *testing.T) {
+	t.Parallel()
+	s := start(t)
+	c := root(s)
+	bucket := newBucket(t, c, "bktenc")
+	b := aws.String(bucket)
+	_, err := c.GetBucketEncryption(ctx(t), &s3.GetBucketEncryptionInput{Bucket: b})
+	wantErr(t, err, 404, "ServerSideEncryptionConfigurationNotFoundError")
+	if _, err := c.DeleteBucketEncryption(ctx(t), &s3.DeleteBucketEncryptionInput{Bucket: b}); err != nil {
+		t.Fatalf("delete without a configuration: %v", err)
+	}
+	rule := func(alg types.ServerSideEncryption, key string) *types.ServerSideEncryptionConfiguration {
+		d := &types.ServerSideEncryptionByDefault{SSEAlgorithm: alg}
+		if key != "" {
+			d.KMSMasterKeyID = aws.String(key)
+		}
+		return &types.ServerSideEncryptionConfiguration{Rules: []types.ServerSideEncryptionRule{{ApplyServerSideEncryptionByDefault: d}}}
+	}
+	_, err = c.PutBucketEncryption(ctx(t), &s3.PutBucketEncryptionInput{Bucket: b, ServerSideEncryptionConfiguration: rule(types.ServerSideEncryptionAes256, "k")})
+	wantErr(t, err, 400, "InvalidArgument")
+	_, err = alt(s).PutBucketEncryption(ctx(t), &s3.PutBucketEncryptionInput{Bucket: b, ServerSideEncryptionConfiguration: rule(types.ServerSideEncryptionAes256, "")})
+	wantErr(t, err, 403, "AccessDenied")
+
+	if _, err := c.PutBucketEncryption(ctx(t), &s3.PutBucketEncryptionInput{Bucket: b, ServerSideEncryptionConfiguration: rule(types.ServerSideEncryptionAes256, "")}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.GetBucketEncryption(ctx(t), &s3.GetBucketEncryptionInput{Bucket: b})
+	if err != nil || got.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm != types.ServerSideEncryptionAes256 {
+		t.Fatalf("GetBucketEncryption = %+v, %v", got, err)
+	}
+	out, err := c.PutObject(ctx(t), &s3.PutObjectInput{Bucket: b, Key: aws.String("a"), Body: bytes.NewReader([]byte("data"))})
+	if err != nil || out.ServerSideEncryption != types.ServerSideEncryptionAes256 {
+		t.Fatalf("PutObject = %+v, %v", out, err)
+	}
+	body, gout := get(t, c, &s3.GetObjectInput{Bucket: b, Key: aws.String("a")})
+	if string(body) != "data" || gout.ServerSideEncryption != types.ServerSideEncryptionAes256 {
+		t.Errorf("GetObject = %q %q", body, gout.ServerSideEncryption)
+	}
+	// Reads do not name SSE-S3 or SSE-KMS.
+	_, err = c.HeadObject(ctx(t), &s3.HeadObjectInput{Bucket: b, Key: aws.String("a")}, func(o *s3.Options) {
+		o.APIOptions = append(o.APIOptions, addHeader("x-amz-server-side-encryption", "AES256"))
+	})
+	wantErr(t, err, 400, "")
+
+	// SSE-KMS by default, for uploads and copies; SSE-C asked for wins.
+	if _, err := c.PutBucketEncryption(ctx(t), &s3.PutBucketEncryptionInput{Bucket: b, ServerSideEncryptionConfiguration: rule(types.ServerSideEncryptionAwsKms, "key-1")}); err != nil {
+		t.Fatal(err)
+	}
+	create, err := c.CreateMultipartUpload(ctx(t), &s3.CreateMultipartUploadInput{Bucket: b, Key: aws.String("mp")})
+	if err != nil || create.ServerSideEncryption != types.ServerSideEncryptionAwsKms || aws.ToString(create.SSEKMSKeyId) != "key-1" {
+		t.Fatalf("CreateMultipartUpload = %+v, %v", create, err)
+	}
+	cp, err := c.CopyObject(ctx(t), &s3.CopyObjectInput{Bucket: b, Key: aws.String("copy"), CopySource: aws.String(bucket + "/a")})
+	if err != nil || cp.ServerSideEncryption != types.ServerSideEncryptionAwsKms || aws.ToString(cp.SSEKMSKeyId) != "key-1" {
+		t.Fatalf("CopyObject = %+v, %v", cp, err)
+	}
+	key := bytes.Repeat([]byte{7}, 32)
+	sc, err := c.PutObject(ctx(t), &s3.PutObjectInput{Bucket: b, Key: aws.String("c"), Body: bytes.NewReader([]byte("x")),
+		SSECustomerAlgorithm: aws.String("AES256"), SSECustomerKey: aws.String(base64Encode(key)), SSECustomerKeyMD5: aws.String(md5B64(key))})
+	if err != nil || sc.ServerSideEncryption != "" || aws.ToString(sc.SSECustomerAlgorithm) != "AES256" {
+		t.Fatalf("PutObject with SSE-C = %+v, %v", sc, err)
+	}
+
+	if _, err := c.DeleteBucketEncryption(ctx(t), &s3.DeleteBucketEncryptionInput{Bucket: b}); err != nil {
+		t.Fatal(err)
+	}
+	out, err = c.PutObject(ctx(t), &s3.PutObjectInput{Bucket: b, Key: aws.String("plain"), Body: bytes.NewReader([]byte("data"))})
+	if err != nil || out.ServerSideEncryption != "" {
+		t.Fatalf("PutObject after delete = %+v, %v", out, err)
+	}
+}
+
+// TestS3Tests_SSEKeyConflict: SSE-S3 with a KMS key id is an invalid
+// argument.
+func TestS3Tests_SSEKeyConflict(t *testing.T) {
+	t.Parallel()
+	s := start(t)
+	c := root(s)
+	bucket := newBucket(t, c, "sseconf")
+	_, err := c.PutObject(ctx(t), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String("a"), Body: bytes.NewReader(nil),
+		ServerSideEncryption: types.ServerSideEncryptionAes256, SSEKMSKeyId: aws.String("k")})
+	wantErr(t, err, 400, "InvalidArgument")
+}
+
+// addHeader is an SDK option that sets a header the SDK would not send.
+func addHeader(name, value string) func(*middleware.Stack) error {
+	return func(st *middleware.Stack) error {
+		return st.Build.Add(middleware.BuildMiddlewareFunc("addHeader-"+name, func(ctx context.Context, in middleware.BuildInput, next middleware.BuildHandler) (middleware.BuildOutput, middleware.Metadata, error) {
+			if r, ok := in.Request.(*smithyhttp.Request); ok {
+				r.Header.Set(name, value)
+			}
+			return next.HandleBuild(ctx, in)
+		}), middleware.After)
+	}
+}
+
+func base64Encode(b []byte) string { return base64.StdEncoding.EncodeToString(b) }

@@ -49,6 +49,9 @@ func sseRequest(get func(string) string) (*core.SSERequest, error) {
 		}
 		return nil, nil
 	case mode == "AES256":
+		if get(hSSEKMSKeyID) != "" {
+			return nil, invalidArgument(hSSEKMSKeyID, get(hSSEKMSKeyID), "Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms")
+		}
 		return &core.SSERequest{Mode: core.SSEManaged}, nil
 	case mode == "aws:kms":
 		ctx := get(hSSEContext)
@@ -120,4 +123,16 @@ func sseHeaders(h http.Header, e *core.Encryption) {
 		h.Set(hSSECAlgorithm, "AES256")
 		h.Set(hSSECKeyMD5, e.CustomerKeyMD5)
 	}
+}
+
+// refuseSSEOnRead refuses the SSE-S3 and SSE-KMS headers on a read: S3
+// decrypts such objects by itself, and a GET or HEAD that names them is a
+// 400 (only SSE-C keys are sent to read).
+func refuseSSEOnRead(get func(string) string) error {
+	for _, h := range []string{hSSE, hSSEKMSKeyID, hSSEContext} {
+		if v := get(h); v != "" {
+			return invalidArgument(h, v, "x-amz-server-side-encryption header is not supported for this operation.")
+		}
+	}
+	return nil
 }
