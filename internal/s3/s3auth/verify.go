@@ -119,7 +119,7 @@ func (a *Auth) verifyV4(r *http.Request, secretKey string, now time.Time) error 
 	if !ok {
 		return ErrSignatureDoesNotMatch
 	}
-	key := SigningKey(secretKey, a.Date, a.Region, a.Service)
+	key, cached := signingKeys.get(secretKey, a.Date, a.Region, a.Service)
 	path, query := requestTarget(r)
 	buf := make([]byte, 0, 1024)
 
@@ -135,7 +135,10 @@ func (a *Auth) verifyV4(r *http.Request, secretKey string, now time.Time) error 
 		buf = a.appendCanonicalRequest(buf[:0], r, path, query, raw)
 		sum := sha256.Sum256(buf)
 		buf = a.appendStringToSign(buf[:0], algorithmV4, sum[:])
-		if hmac.Equal(hmacSHA256(mac[:0], key, buf), want[:]) {
+		if hmac.Equal(hmacSHA256(mac[:0], key[:], buf), want[:]) {
+			if !cached {
+				signingKeys.put(secretKey, a.Date, a.Region, a.Service, key)
+			}
 			return nil
 		}
 	}
