@@ -278,7 +278,10 @@ const (
 // name, then value; each "k=v", or a bare "k" when the value is empty;
 // joined by "&". x-oss-signature itself is left out.
 func appendQueryV4(dst []byte, rawQuery string, form queryForm) []byte {
-	var pairs []kv
+	if rawQuery == "" {
+		return dst
+	}
+	pairs := make([]kv, 0, strings.Count(rawQuery, "&")+1)
 	for rest := rawQuery; rest != ""; {
 		var part string
 		part, rest, _ = strings.Cut(rest, "&")
@@ -325,15 +328,16 @@ func appendQueryV4(dst []byte, rawQuery string, form queryForm) []byte {
 func headersV4(r *http.Request, additional []string) []kv {
 	listed := newNameSet(additional)
 	present := make([]bool, len(additional))
-	var out []kv
+	out := make([]kv, 0, len(additional)+8)
 	for name, vals := range r.Header {
-		lower := asciiLower(name)
-		i := listed.first(lower)
+		// Most headers are not signed: only those that are get a
+		// lowercase copy of their name.
+		i := listed.firstFold(name)
 		if i >= 0 {
 			present[i] = true
 		}
-		if i >= 0 || defaultSignedV4(lower) {
-			out = append(out, kv{lower, joinTrimmed(vals)})
+		if i >= 0 || defaultSignedV4Fold(name) {
+			out = append(out, kv{asciiLower(name), joinTrimmed(vals)})
 		}
 	}
 	for i, name := range additional {
@@ -385,6 +389,38 @@ func (s nameSet) first(name string) int {
 		return i
 	}
 	return -1
+}
+
+// firstFold is first(asciiLower(name)) without the copy when the set is
+// scanned.
+func (s nameSet) firstFold(name string) int {
+	if s.index == nil {
+		return slices.IndexFunc(s.names, func(n string) bool { return equalLowerASCII(name, n) })
+	}
+	return s.first(asciiLower(name))
+}
+
+// defaultSignedV4Fold is defaultSignedV4(asciiLower(name)).
+func defaultSignedV4Fold(name string) bool {
+	return len(name) >= len("x-oss-") && equalLowerASCII(name[:len("x-oss-")], "x-oss-") ||
+		equalLowerASCII(name, "content-type") || equalLowerASCII(name, "content-md5")
+}
+
+// equalLowerASCII reports whether asciiLower(s) == lower.
+func equalLowerASCII(s, lower string) bool {
+	if len(s) != len(lower) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // defaultSignedV4 reports whether a V4 signature covers the header named

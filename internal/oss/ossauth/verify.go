@@ -6,7 +6,6 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"net/http"
 	"time"
 )
@@ -130,39 +129,45 @@ func (a *Auth) verifyV4(r *http.Request, secretKey string) error {
 	default:
 		return malformed(ecV4BadSHA256, "x-oss-content-sha256 must be UNSIGNED-PAYLOAD.")
 	}
-	want, err := hex.DecodeString(a.Signature)
-	if err != nil || len(want) != sha256.Size {
+	var wantBuf [sha256.Size]byte
+	want := wantBuf[:]
+	if len(a.Signature) != 2*sha256.Size || !decodeHex(want, a.Signature) {
 		want = nil
 	}
-	uri := appendURIV4(nil, a.Bucket, a.Key)
+	uri := appendURIV4(make([]byte, 0, len(a.Bucket)+len(a.Key)+16), a.Bucket, a.Key)
 	headers := headersV4(r, a.AdditionalHeaders)
 	scope := a.Scope.String()
-	m := hmac.New(sha256.New, SigningKeyV4(secretKey, a.Scope))
+	key, cached := signingKeys.get(secretKey, a.Scope)
+	m := hmac.New(sha256.New, key[:])
 
 	var (
-		queries          [][]byte
-		cr, sts          []byte
+		queries          [3][]byte
 		firstCR, firstST []byte
 		mac              [sha256.Size]byte
 	)
-	for _, form := range []queryForm{queryStrict, queryRawSpace, queryRaw} {
-		q := appendQueryV4(nil, r.URL.RawQuery, form)
+	for i, form := range []queryForm{queryStrict, queryRawSpace, queryRaw} {
+		q := appendQueryV4(make([]byte, 0, 2*len(r.URL.RawQuery)), r.URL.RawQuery, form)
 		tried := false
-		for _, prev := range queries {
-			tried = tried || bytes.Equal(prev, q)
+		for _, prev := range queries[:i] {
+			tried = tried || (prev != nil && bytes.Equal(prev, q))
 		}
 		if tried {
 			continue
 		}
-		queries = append(queries, q)
-		cr = appendCanonicalRequestV4(cr[:0], r.Method, uri, q, headers, a.AdditionalHeaders, payload)
-		sts = appendStringToSignV4(sts[:0], a.Date, scope, cr)
+		queries[i] = q
+		// Fresh buffers each attempt: the first attempt's are kept for the
+		// error, which describes the documented form.
+		cr := appendCanonicalRequestV4(make([]byte, 0, 1024), r.Method, uri, q, headers, a.AdditionalHeaders, payload)
+		sts := appendStringToSignV4(make([]byte, 0, 256), a.Date, scope, cr)
 		if firstCR == nil {
-			firstCR, firstST = bytes.Clone(cr), bytes.Clone(sts)
+			firstCR, firstST = cr, sts
 		}
 		m.Reset()
 		m.Write(sts)
 		if want != nil && hmac.Equal(m.Sum(mac[:0]), want) {
+			if !cached {
+				signingKeys.put(secretKey, a.Scope, key)
+			}
 			return nil
 		}
 	}
@@ -176,4 +181,30 @@ func (a *Auth) mismatch(ec string, stringToSign, canonicalRequest []byte) *Error
 	e.StringToSign = string(stringToSign)
 	e.CanonicalRequest = string(canonicalRequest)
 	return e
+}
+
+// decodeHex decodes the hex digits of s into dst, which must be
+// len(s)/2 bytes long, and reports whether s was hex.
+func decodeHex(dst []byte, s string) bool {
+	for i := range dst {
+		hi, ok1 := fromHex(s[2*i])
+		lo, ok2 := fromHex(s[2*i+1])
+		if !ok1 || !ok2 {
+			return false
+		}
+		dst[i] = hi<<4 | lo
+	}
+	return true
+}
+
+func fromHex(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
 }
