@@ -85,11 +85,14 @@ func (b *Blobs) path(id string) (string, error) {
 func (b *Blobs) Create(ctx context.Context) (engine.BlobWriter, error) {
 	id, first := b.newID()
 	p := filepath.Join(b.root, id[:2], id)
-	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	f, direct, err := openDirect(p)
 	if err != nil {
 		return nil, err
 	}
 	w := &blobWriter{id: id, f: f, path: p, dirDone: make(chan error, 1)}
+	if direct {
+		w.direct = newDirectWriter(f)
+	}
 	d := &b.dirs[first]
 	go func() { w.dirDone <- d.sync() }()
 	return w, nil
@@ -102,12 +105,22 @@ type blobWriter struct {
 	n       int64
 	dirDone chan error
 	done    bool
+	direct  *directWriter // stages the writes when the file is O_DIRECT (direct.go)
 }
 
 func (w *blobWriter) ID() string { return w.id }
 
 func (w *blobWriter) Write(p []byte) (int, error) {
-	n, err := w.f.Write(p)
+	if w.done {
+		return 0, errors.New("local: blob writer already finished")
+	}
+	var n int
+	var err error
+	if w.direct != nil {
+		n, err = w.direct.Write(p)
+	} else {
+		n, err = w.f.Write(p)
+	}
 	w.n += int64(n)
 	return n, err
 }
@@ -116,7 +129,14 @@ func (w *blobWriter) Commit() (int64, error) {
 	if w.done {
 		return 0, errors.New("local: blob writer already finished")
 	}
-	err := fdatasync(w.f)
+	var err error
+	if w.direct != nil {
+		err = w.direct.finish()
+		w.direct.release()
+	}
+	if err == nil {
+		err = fdatasync(w.f)
+	}
 	if cerr := w.f.Close(); err == nil {
 		err = cerr
 	}
@@ -138,6 +158,9 @@ func (w *blobWriter) Abort() {
 		return
 	}
 	w.done = true
+	if w.direct != nil {
+		w.direct.release()
+	}
 	w.f.Close()
 	os.Remove(w.path)
 	if w.dirDone != nil {
