@@ -80,9 +80,11 @@ var ErrMalformed = errors.New("postpolicy: malformed policy document")
 
 // Parse reads a decoded policy document (the JSON, not its base64).
 func Parse(doc []byte) (*Policy, error) {
+	// One decoder for the whole document: the conditions come out as
+	// maps and arrays of strings and json.Numbers, ready to read.
 	var raw struct {
-		Expiration *string           `json:"expiration"`
-		Conditions []json.RawMessage `json:"conditions"`
+		Expiration *string `json:"expiration"`
+		Conditions []any   `json:"conditions"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.UseNumber()
@@ -99,7 +101,7 @@ func Parse(doc []byte) (*Policy, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: expiration %q is not an ISO 8601 time", ErrMalformed, *raw.Expiration)
 	}
-	p := &Policy{Expiration: exp}
+	p := &Policy{Expiration: exp, Conditions: make([]Condition, 0, len(raw.Conditions))}
 	for _, rc := range raw.Conditions {
 		cs, err := parseCondition(rc)
 		if err != nil {
@@ -119,30 +121,30 @@ func parseTime(s string) (time.Time, error) {
 	return time.Time{}, errors.New("bad time")
 }
 
-func parseCondition(rc json.RawMessage) ([]Condition, error) {
-	rc = bytes.TrimSpace(rc)
-	if len(rc) > 0 && rc[0] == '{' {
-		var m map[string]any
-		dec := json.NewDecoder(bytes.NewReader(rc))
-		dec.UseNumber()
-		if err := dec.Decode(&m); err != nil || len(m) == 0 {
-			return nil, fmt.Errorf("%w: condition %s", ErrMalformed, rc)
+// conditionError reports a malformed condition, shown as JSON.
+func conditionError(rc any) error {
+	b, _ := json.Marshal(rc)
+	return fmt.Errorf("%w: condition %s", ErrMalformed, b)
+}
+
+func parseCondition(rc any) ([]Condition, error) {
+	if m, ok := rc.(map[string]any); ok {
+		if len(m) == 0 {
+			return nil, conditionError(rc)
 		}
-		var out []Condition
+		out := make([]Condition, 0, len(m))
 		for k, v := range m {
 			s, ok := scalar(v)
 			if !ok {
-				return nil, fmt.Errorf("%w: condition %s", ErrMalformed, rc)
+				return nil, conditionError(rc)
 			}
 			out = append(out, Condition{Kind: Eq, Field: strings.TrimPrefix(k, "$"), Value: s})
 		}
 		return out, nil
 	}
-	var arr []any
-	dec := json.NewDecoder(bytes.NewReader(rc))
-	dec.UseNumber()
-	if err := dec.Decode(&arr); err != nil || len(arr) != 3 {
-		return nil, fmt.Errorf("%w: condition %s", ErrMalformed, rc)
+	arr, ok := rc.([]any)
+	if !ok || len(arr) != 3 {
+		return nil, conditionError(rc)
 	}
 	op, _ := arr[0].(string)
 	switch strings.ToLower(op) {
@@ -150,7 +152,7 @@ func parseCondition(rc json.RawMessage) ([]Condition, error) {
 		f, ok1 := arr[1].(string)
 		v, ok2 := scalar(arr[2])
 		if !ok1 || !ok2 || !strings.HasPrefix(f, "$") || len(f) < 2 {
-			return nil, fmt.Errorf("%w: condition %s", ErrMalformed, rc)
+			return nil, conditionError(rc)
 		}
 		k := Eq
 		if strings.ToLower(op) == "starts-with" {
@@ -161,14 +163,14 @@ func parseCondition(rc json.RawMessage) ([]Condition, error) {
 		lo, ok1 := integer(arr[1])
 		hi, ok2 := integer(arr[2])
 		if !ok1 || !ok2 || lo < 0 || hi < lo {
-			return nil, fmt.Errorf("%w: condition %s", ErrMalformed, rc)
+			return nil, conditionError(rc)
 		}
 		return []Condition{{Kind: LengthRange, Min: lo, Max: hi}}, nil
 	case "in", "not-in":
 		f, ok1 := arr[1].(string)
 		list, ok2 := arr[2].([]any)
 		if !ok1 || !ok2 || !strings.HasPrefix(f, "$") || len(f) < 2 {
-			return nil, fmt.Errorf("%w: condition %s", ErrMalformed, rc)
+			return nil, conditionError(rc)
 		}
 		c := Condition{Kind: In, Field: f[1:], Values: make([]string, 0, len(list))}
 		if strings.ToLower(op) == "not-in" {
@@ -177,7 +179,7 @@ func parseCondition(rc json.RawMessage) ([]Condition, error) {
 		for _, v := range list {
 			s, ok := scalar(v)
 			if !ok {
-				return nil, fmt.Errorf("%w: condition %s", ErrMalformed, rc)
+				return nil, conditionError(rc)
 			}
 			c.Values = append(c.Values, s)
 		}
