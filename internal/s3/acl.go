@@ -190,6 +190,9 @@ type aclPolicy struct {
 // RGW lists them (the order carries no meaning).
 func (h *Handler) renderACL(acl core.ACL, owner string) aclPolicy {
 	p := aclPolicy{Owner: h.owner(owner), Grants: []xmlGrant{}}
+	if acl.Canned == aclNoGrants && len(acl.Grants) == 0 {
+		return p
+	}
 	grants := slices.Clone(acl.Effective(owner))
 	isUser := func(g core.Grant) int {
 		if g.Group == "" {
@@ -276,10 +279,15 @@ func (h *Handler) aclFromBody(body []byte, owner string) (core.ACL, error) {
 		return acl, invalidArgument("", "", "An ACL holds at most 100 grants.")
 	}
 	if len(acl.Grants) == 0 {
-		acl.Canned = core.ACLPrivate
+		acl.Canned = aclNoGrants
 	}
 	return acl, nil
 }
+
+// aclNoGrants records an ACL set with an empty grant list: S3 shows it
+// with no grants, the owner keeping its implicit rights. Core, and the
+// other dialects, read a canned name they do not know as private.
+const aclNoGrants = "s3-no-grants"
 
 // aclFromRequest reads an ACL from the headers or else the body (PUT ?acl).
 func (c *call) aclFromRequest(owner, bucketOwner string, forObject bool) (core.ACL, error) {

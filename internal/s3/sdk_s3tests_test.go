@@ -217,3 +217,35 @@ func addHeader(name, value string) func(*middleware.Stack) error {
 }
 
 func base64Encode(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+// TestS3Tests_ACLNoGrants: an ACL set with no grants is shown with none;
+// the owner keeps its implicit rights, everyone else has none.
+func TestS3Tests_ACLNoGrants(t *testing.T) {
+	t.Parallel()
+	s := start(t)
+	c := root(s)
+	bucket := newBucket(t, c, "aclnone")
+	b := aws.String(bucket)
+	acl, err := c.GetBucketAcl(ctx(t), &s3.GetBucketAclInput{Bucket: b})
+	if err != nil || len(acl.Grants) != 1 {
+		t.Fatalf("GetBucketAcl = %+v, %v", acl, err)
+	}
+	if _, err := c.PutBucketAcl(ctx(t), &s3.PutBucketAclInput{Bucket: b,
+		AccessControlPolicy: &types.AccessControlPolicy{Owner: acl.Owner, Grants: []types.Grant{}}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.GetBucketAcl(ctx(t), &s3.GetBucketAclInput{Bucket: b})
+	if err != nil || len(got.Grants) != 0 || aws.ToString(got.Owner.ID) != s.Root.ID {
+		t.Fatalf("GetBucketAcl after clearing = %+v, %v", got, err)
+	}
+	put(t, c, bucket, "k", []byte("v"))
+	_, err = alt(s).ListObjectsV2(ctx(t), &s3.ListObjectsV2Input{Bucket: b})
+	wantErr(t, err, 403, "AccessDenied")
+	if _, err := c.PutBucketAcl(ctx(t), &s3.PutBucketAclInput{Bucket: b,
+		AccessControlPolicy: &types.AccessControlPolicy{Owner: acl.Owner, Grants: acl.Grants}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err = c.GetBucketAcl(ctx(t), &s3.GetBucketAclInput{Bucket: b}); err != nil || len(got.Grants) != 1 {
+		t.Fatalf("GetBucketAcl after restoring = %+v, %v", got, err)
+	}
+}
