@@ -37,6 +37,8 @@ type Signature struct {
 	// Original is the signed text; MAC its HMAC-SHA1 as sent.
 	Original string
 	MAC      []byte
+
+	original []byte // Original's bytes as decoded, when parsed
 }
 
 // Original builds the text a signature signs, fields in the seed's order.
@@ -86,12 +88,19 @@ func ParseSignature(auth string) (*Signature, error) {
 	if len(raw) <= sha1.Size {
 		return nil, errAuthFailed
 	}
-	s := &Signature{MAC: raw[:sha1.Size], Original: string(raw[sha1.Size:])}
-	seen := map[byte]bool{}
+	s := &Signature{MAC: raw[:sha1.Size:sha1.Size], Original: string(raw[sha1.Size:]), original: raw[sha1.Size:]}
+	const fields = "abketrf"
+	var seen uint8 // bit i: fields[i] seen
 	last := byte(0)
-	for _, pair := range strings.Split(s.Original, "&") {
+	for rest, more := s.Original, true; more; {
+		var pair string
+		pair, rest, more = strings.Cut(rest, "&")
 		k, v, ok := strings.Cut(pair, "=")
-		if !ok || len(k) != 1 || strings.IndexByte("abketrf", k[0]) < 0 {
+		i := -1
+		if ok && len(k) == 1 {
+			i = strings.IndexByte(fields, k[0])
+		}
+		if i < 0 {
 			// An '&' the client left unencoded inside f belongs to f.
 			if last == 'f' {
 				s.FileID += "&" + pair
@@ -99,10 +108,10 @@ func ParseSignature(auth string) (*Signature, error) {
 			}
 			return nil, errAuthFailed
 		}
-		if seen[k[0]] {
+		if seen&(1<<i) != 0 {
 			return nil, errAuthFailed
 		}
-		seen[k[0]], last = true, k[0]
+		seen, last = seen|1<<i, k[0]
 		switch k[0] {
 		case 'a':
 			s.AppID = v
@@ -124,10 +133,9 @@ func ParseSignature(auth string) (*Signature, error) {
 			s.FileID = v
 		}
 	}
-	for _, k := range []byte("abket") {
-		if !seen[k] {
-			return nil, errAuthFailed
-		}
+	const required = 1<<5 - 1 // a, b, k, e and t
+	if seen&required != required {
+		return nil, errAuthFailed
 	}
 	return s, nil
 }
@@ -135,8 +143,13 @@ func ParseSignature(auth string) (*Signature, error) {
 // Verify reports whether the signature was made with secretKey.
 func (s *Signature) Verify(secretKey string) bool {
 	m := hmac.New(sha1.New, []byte(secretKey))
-	m.Write([]byte(s.Original))
-	return hmac.Equal(m.Sum(nil), s.MAC)
+	if s.original != nil {
+		m.Write(s.original)
+	} else {
+		m.Write([]byte(s.Original))
+	}
+	var mac [sha1.Size]byte
+	return hmac.Equal(m.Sum(mac[:0]), s.MAC)
 }
 
 // Once reports whether this is a once signature (e = 0).
