@@ -92,21 +92,26 @@ func (a *Auth) verifyV1(r *http.Request, secretKey string) error {
 	if d := r.Header.Get(headerDate); !a.InQuery && d != "" && d != a.Date {
 		dates = append(dates, d) // signed Date although x-oss-date is set
 	}
-	resources := [][]byte{appendResource(nil, a.Bucket, a.Key, r.URL.RawQuery, false)}
-	if legacy := appendResource(nil, a.Bucket, a.Key, r.URL.RawQuery, true); !bytes.Equal(legacy, resources[0]) {
+	// Sized for the resource and the string to sign, so that neither
+	// grows by steps: at most bucket, key and query with their separators.
+	resSize := len(a.Bucket) + len(a.Key) + len(r.URL.RawQuery) + 4
+	resources := [][]byte{appendResource(make([]byte, 0, resSize), a.Bucket, a.Key, r.URL.RawQuery, false)}
+	if legacy := appendResource(make([]byte, 0, resSize), a.Bucket, a.Key, r.URL.RawQuery, true); !bytes.Equal(legacy, resources[0]) {
 		resources = append(resources, legacy)
 	}
 
 	m := hmac.New(sha1.New, []byte(secretKey))
 	var (
-		buf, first []byte
-		mac        [sha1.Size]byte
+		first []byte
+		mac   [sha1.Size]byte
 	)
 	for _, date := range dates {
 		for _, res := range resources {
-			buf = appendStringToSignV1(buf[:0], r.Method, contentMD5, contentType, date, ossHeaders, res)
+			// A fresh buffer each attempt: the first attempt's string is
+			// kept for the error, which describes the documented form.
+			buf := appendStringToSignV1(make([]byte, 0, 256+resSize), r.Method, contentMD5, contentType, date, ossHeaders, res)
 			if first == nil {
-				first = bytes.Clone(buf)
+				first = buf
 			}
 			m.Reset()
 			m.Write(buf)
