@@ -377,7 +377,7 @@ type listBucketResult struct {
 	Name                  string        `xml:"Name"`
 	Prefix                string        `xml:"Prefix"`
 	Marker                *string       `xml:"Marker,omitempty"`
-	ContinuationToken     string        `xml:"ContinuationToken,omitempty"`
+	ContinuationToken     *string       `xml:"ContinuationToken"`
 	StartAfter            string        `xml:"StartAfter,omitempty"`
 	KeyCount              *int          `xml:"KeyCount,omitempty"`
 	MaxKeys               int           `xml:"MaxKeys"`
@@ -464,12 +464,15 @@ func (c *call) listObjects() error {
 		marker = startAfter
 		out.StartAfter = enc(startAfter)
 		if tok, ok := c.q["continuation-token"]; ok {
-			raw, err := base64.RawURLEncoding.DecodeString(tok[0])
-			if err != nil || tok[0] == "" {
-				return invalidArgument("continuation-token", tok[0], "The continuation token provided is incorrect")
+			// An empty token is the first page's.
+			if tok[0] != "" {
+				raw, err := base64.RawURLEncoding.DecodeString(tok[0])
+				if err != nil {
+					return invalidArgument("continuation-token", tok[0], "The continuation token provided is incorrect")
+				}
+				marker = string(raw)
 			}
-			marker = string(raw)
-			out.ContinuationToken = tok[0]
+			out.ContinuationToken = &tok[0]
 		}
 	} else {
 		marker = c.q.Get("marker")

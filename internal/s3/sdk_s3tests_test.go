@@ -249,3 +249,27 @@ func TestS3Tests_ACLNoGrants(t *testing.T) {
 		t.Fatalf("GetBucketAcl after restoring = %+v, %v", got, err)
 	}
 }
+
+// TestS3Tests_EmptyContinuationToken: ListObjectsV2 with an empty
+// continuation-token lists from the start and echoes the empty token.
+func TestS3Tests_EmptyContinuationToken(t *testing.T) {
+	t.Parallel()
+	s := start(t)
+	c := root(s)
+	bucket := newBucket(t, c, "emptytok")
+	put(t, c, bucket, "a", []byte("1"))
+	put(t, c, bucket, "b", []byte("2"))
+	resp := do(t, s, rawReq{method: "GET", path: "/" + bucket, query: "list-type=2&continuation-token="})
+	if resp.StatusCode != 200 || !bytes.Contains(resp.body, []byte("<ContinuationToken></ContinuationToken>")) ||
+		!bytes.Contains(resp.body, []byte("<Key>a</Key>")) || !bytes.Contains(resp.body, []byte("<Key>b</Key>")) {
+		t.Errorf("empty continuation-token: %d %s", resp.StatusCode, resp.body)
+	}
+	out, err := c.ListObjectsV2(ctx(t), &s3.ListObjectsV2Input{Bucket: aws.String(bucket), MaxKeys: aws.Int32(1)})
+	if err != nil || out.NextContinuationToken == nil {
+		t.Fatalf("page 1 = %+v, %v", out, err)
+	}
+	out, err = c.ListObjectsV2(ctx(t), &s3.ListObjectsV2Input{Bucket: aws.String(bucket), ContinuationToken: out.NextContinuationToken})
+	if err != nil || len(out.Contents) != 1 || aws.ToString(out.Contents[0].Key) != "b" || out.ContinuationToken == nil {
+		t.Fatalf("page 2 = %+v, %v", out, err)
+	}
+}
