@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"net/http"
+	"slices"
 
 	"github.com/arcastore/arca/internal/core"
 	"github.com/arcastore/arca/internal/wire/cors"
@@ -145,7 +146,21 @@ func (c *call) options() error {
 		c.dropCORSHeaders()
 		return errorf("AccessForbidden", 403, "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.")
 	}
+	c.wildcardOrigin(cfg, method, cors.RequestHeaders(c.r.Header.Get("Access-Control-Request-Headers")))
 	return c.empty(200)
+}
+
+// wildcardOrigin applies S3's answer to an origin allowed by a rule whose
+// AllowedOrigin is "*": Access-Control-Allow-Origin is "*" rather than the
+// origin, without Access-Control-Allow-Credentials.
+func (c *call) wildcardOrigin(cfg *cors.Config, method string, reqHeaders []string) {
+	rule := cfg.Match(c.r.Header.Get("Origin"), method, reqHeaders)
+	if rule == nil || !slices.Contains(rule.AllowedOrigins, "*") {
+		return
+	}
+	h := c.w.Header()
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Del("Access-Control-Allow-Credentials")
 }
 
 // dropCORSHeaders removes CORS headers set earlier, which do not apply to
@@ -168,5 +183,6 @@ func (c *call) corsHeaders() {
 	}
 	if cfg := bucketCORS(b); cfg != nil {
 		cfg.Actual(c.r, c.w.Header())
+		c.wildcardOrigin(cfg, c.r.Method, nil)
 	}
 }

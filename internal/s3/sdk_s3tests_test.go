@@ -273,3 +273,38 @@ func TestS3Tests_EmptyContinuationToken(t *testing.T) {
 		t.Fatalf("page 2 = %+v, %v", out, err)
 	}
 }
+
+// TestS3Tests_CORSWildcardOrigin: a rule allowing every origin ("*")
+// answers with Access-Control-Allow-Origin "*" and no
+// Access-Control-Allow-Credentials, as S3 does; a rule naming origins
+// echoes the origin.
+func TestS3Tests_CORSWildcardOrigin(t *testing.T) {
+	t.Parallel()
+	s := start(t)
+	c := root(s)
+	bucket := newBucket(t, c, "corsstar")
+	put(t, c, bucket, "k", []byte("v"))
+	rules := []types.CORSRule{
+		{AllowedOrigins: []string{"https://app.example.com"}, AllowedMethods: []string{"PUT"}},
+		{AllowedOrigins: []string{"*"}, AllowedMethods: []string{"GET"}},
+	}
+	if _, err := c.PutBucketCors(ctx(t), &s3.PutBucketCorsInput{Bucket: aws.String(bucket), CORSConfiguration: &types.CORSConfiguration{CORSRules: rules}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, method string
+		header       http.Header
+		origin, cred string
+	}{
+		{"GET", "GET", http.Header{"Origin": {"https://x.example"}}, "*", ""},
+		{"preflight GET", "OPTIONS", http.Header{"Origin": {"https://x.example"}, "Access-Control-Request-Method": {"GET"}}, "*", ""},
+		{"preflight PUT", "OPTIONS", http.Header{"Origin": {"https://app.example.com"}, "Access-Control-Request-Method": {"PUT"}}, "https://app.example.com", "true"},
+	} {
+		resp := do(t, s, rawReq{method: tc.method, path: "/" + bucket + "/k", header: tc.header})
+		if resp.StatusCode != 200 || resp.Header.Get("Access-Control-Allow-Origin") != tc.origin ||
+			resp.Header.Get("Access-Control-Allow-Credentials") != tc.cred {
+			t.Errorf("%s: %d, Allow-Origin %q, Allow-Credentials %q", tc.name, resp.StatusCode,
+				resp.Header.Get("Access-Control-Allow-Origin"), resp.Header.Get("Access-Control-Allow-Credentials"))
+		}
+	}
+}
