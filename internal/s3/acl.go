@@ -313,12 +313,12 @@ func (c *call) aclFromRequest(owner, bucketOwner string, forObject bool) (core.A
 
 // objectACL is the ACL an S3 upload without ACL headers gets: private to
 // its owner (objects other dialects wrote may defer to the bucket).
-func (c *call) objectACL(b *core.Bucket, owner string) (core.ACL, error) {
-	acl, present, err := c.h.aclFromHeaders(c.r.Header, owner, b.Owner, true)
+func (c *call) objectACL(b *core.Bucket, owner string) (acl core.ACL, present bool, err error) {
+	acl, present, err = c.h.aclFromHeaders(c.r.Header, owner, b.Owner, true)
 	if err != nil || present {
-		return acl, err
+		return acl, present, err
 	}
-	return core.ACL{Canned: core.ACLPrivate}, nil
+	return core.ACL{Canned: core.ACLPrivate}, false, nil
 }
 
 func (c *call) getBucketACL() error {
@@ -328,6 +328,9 @@ func (c *call) getBucketACL() error {
 	}
 	if err := c.allowBucket(b, core.PermReadACP); err != nil {
 		return err
+	}
+	if aclsDisabled(b) {
+		return writeXML(c.w, 200, c.h.renderACL(core.ACL{Canned: core.ACLPrivate}, b.Owner))
 	}
 	return writeXML(c.w, 200, c.h.renderACL(b.ACL, b.Owner))
 }
@@ -339,6 +342,10 @@ func (c *call) putBucketACL() error {
 	}
 	if err := c.allowBucket(b, core.PermWriteACP); err != nil {
 		return err
+	}
+	if aclsDisabled(b) {
+		drain(c.r.Body)
+		return errACLNotSupported
 	}
 	acl, err := c.aclFromRequest(b.Owner, b.Owner, false)
 	if err != nil {
@@ -352,7 +359,7 @@ func (c *call) putBucketACL() error {
 
 // objectOwner is who owns an object: its writer, or the bucket's owner.
 func objectOwner(b *core.Bucket, o *core.Object) string {
-	if o.Owner != "" {
+	if o.Owner != "" && !aclsDisabled(b) {
 		return o.Owner
 	}
 	return b.Owner
@@ -372,7 +379,7 @@ func (c *call) getObjectACL() error {
 	}
 	c.setVersionHeader(b, o)
 	acl := o.ACL
-	if acl.IsDefault() {
+	if acl.IsDefault() || aclsDisabled(b) {
 		acl = core.ACL{Canned: core.ACLPrivate}
 	}
 	return writeXML(c.w, 200, c.h.renderACL(acl, objectOwner(b, o)))
@@ -389,6 +396,10 @@ func (c *call) putObjectACL() error {
 	}
 	if err := c.allowObject(b, o, core.PermWriteACP); err != nil {
 		return err
+	}
+	if aclsDisabled(b) {
+		drain(c.r.Body)
+		return errACLNotSupported
 	}
 	acl, err := c.aclFromRequest(objectOwner(b, o), b.Owner, true)
 	if err != nil {

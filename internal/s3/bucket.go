@@ -196,6 +196,13 @@ func (c *call) createBucket() error {
 	if err != nil {
 		return err
 	}
+	own := strings.TrimSpace(c.r.Header.Get("x-amz-object-ownership"))
+	if own != "" && !validOwnership(own) {
+		return invalidArgument("x-amz-object-ownership", own, "Invalid x-amz-object-ownership header: %s", own)
+	}
+	if own == ownBucketEnforced && !onlyOwnerGrant(acl, c.principal) {
+		return errACLWithOwnership
+	}
 	if v := c.r.Header.Get("x-amz-bucket-object-lock-enabled"); strings.EqualFold(v, "true") {
 		return errorf("NotImplemented", 501, "Object Lock is not implemented by Arca.")
 	}
@@ -203,7 +210,10 @@ func (c *call) createBucket() error {
 	if err != nil {
 		return err
 	}
-	b := core.Bucket{Name: c.req.Bucket, Owner: c.principal, ACL: acl}
+	b := core.Bucket{Name: c.req.Bucket, Owner: c.principal, ACL: acl, Configs: map[string][]byte{}}
+	if own != "" {
+		b.Configs[ownershipConfigKey] = []byte(own)
+	}
 	if len(body) > 0 {
 		var cfg createBucketConfig
 		if dialect.UnmarshalXML(body, &cfg) != nil {
@@ -212,7 +222,7 @@ func (c *call) createBucket() error {
 		// Any constraint is accepted (Arca has one location); the bucket
 		// reports it back.
 		if loc := strings.TrimSpace(cfg.LocationConstraint); loc != "" {
-			b.Configs = map[string][]byte{locationKey: []byte(loc)}
+			b.Configs[locationKey] = []byte(loc)
 		}
 	}
 	if _, err := c.h.store.CreateBucket(c.r.Context(), b); err != nil {

@@ -267,6 +267,9 @@ var routes = []route{
 	{bucketLevel, "GET", "encryption", "", (*call).getBucketEncryption},
 	{bucketLevel, "PUT", "encryption", "", (*call).putBucketEncryption},
 	{bucketLevel, "DELETE", "encryption", "", (*call).deleteBucketEncryption},
+	{bucketLevel, "GET", "ownershipControls", "", (*call).getOwnershipControls},
+	{bucketLevel, "PUT", "ownershipControls", "", (*call).putOwnershipControls},
+	{bucketLevel, "DELETE", "ownershipControls", "", (*call).deleteOwnershipControls},
 
 	{objectLevel, "PUT", "", "x-amz-copy-source", (*call).copyObject},
 	{objectLevel, "PUT", "", "", (*call).putObject},
@@ -340,8 +343,12 @@ func (c *call) bucket() (*core.Bucket, error) {
 	return c.h.store.Bucket(c.r.Context(), c.req.Bucket)
 }
 
-// allowBucket checks perm on the bucket for the caller.
+// allowBucket checks perm on the bucket for the caller. With ACLs
+// disabled (BucketOwnerEnforced) only the owner has any.
 func (c *call) allowBucket(b *core.Bucket, perm string) error {
+	if aclsDisabled(b) {
+		return c.ownerOnly(b)
+	}
 	if b.ACL.Allows(b.Owner, c.principal, perm) {
 		return nil
 	}
@@ -359,6 +366,9 @@ func (c *call) ownerOnly(b *core.Bucket) error {
 // allowObject checks perm on an object: its own ACL, or the bucket's when
 // the object's ACL defers to it (objects other dialects made).
 func (c *call) allowObject(b *core.Bucket, o *core.Object, perm string) error {
+	if aclsDisabled(b) {
+		return c.ownerOnly(b)
+	}
 	if dialect.ObjectAllows(b, o, c.principal, perm) {
 		return nil
 	}

@@ -75,7 +75,7 @@ func (c *call) putInput(b *core.Bucket) (core.PutInput, error) {
 	if owner == "" {
 		owner = b.Owner
 	}
-	acl, err := c.objectACL(b, owner)
+	acl, aclPresent, err := c.objectACL(b, owner)
 	if err != nil {
 		return core.PutInput{}, err
 	}
@@ -96,7 +96,11 @@ func (c *call) putInput(b *core.Bucket) (core.PutInput, error) {
 			return core.PutInput{}, invalidRequest("Bucket is missing Object Lock Configuration")
 		}
 	}
-	return core.PutInput{Bucket: b.Name, Key: c.req.Key, Meta: meta, StorageClass: sc, ACL: acl, Owner: owner, SSE: sse, Tags: tags}, nil
+	in := core.PutInput{Bucket: b.Name, Key: c.req.Key, Meta: meta, StorageClass: sc, ACL: acl, Owner: owner, SSE: sse, Tags: tags}
+	if err := applyOwnership(b, c.r.Header, &in, aclPresent); err != nil {
+		return core.PutInput{}, err
+	}
+	return in, nil
 }
 
 // upload prepares a request body for the store: the payload as the

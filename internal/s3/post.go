@@ -339,6 +339,9 @@ func (c *call) postInput(h http.Header, b *core.Bucket, key string) (core.PutInp
 		sse = defaultEncryption(b).request()
 	}
 	in := core.PutInput{Bucket: b.Name, Key: key, Meta: meta, StorageClass: sc, ACL: acl, Owner: owner, SSE: sse}
+	if err := applyOwnership(b, h, &in, present); err != nil {
+		return core.PutInput{}, err
+	}
 	if doc := c.req.Form.Value("tagging"); doc != "" {
 		var t inTagging
 		if dialect.UnmarshalXML([]byte(doc), &t) != nil || t.TagSet == nil {

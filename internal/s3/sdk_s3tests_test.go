@@ -15,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/arcastore/arca/internal/arcatest"
 )
 
 // TestS3Tests_DeleteBucketWithUpload: S3 deletes a bucket without objects
@@ -307,4 +309,131 @@ func TestS3Tests_CORSWildcardOrigin(t *testing.T) {
 				resp.Header.Get("Access-Control-Allow-Origin"), resp.Header.Get("Access-Control-Allow-Credentials"))
 		}
 	}
+}
+
+// TestS3Tests_OwnershipControls covers Put/Get/DeleteBucketOwnershipControls,
+// CreateBucket's x-amz-object-ownership, and what each setting does to the
+// objects other accounts write and to ACL requests.
+func TestS3Tests_OwnershipControls(t *testing.T) {
+	t.Parallel()
+	s := start(t)
+	c, a := root(s), alt(s)
+	getOwn := func(bucket string) (string, error) {
+		out, err := c.GetBucketOwnershipControls(ctx(t), &s3.GetBucketOwnershipControlsInput{Bucket: aws.String(bucket)})
+		if err != nil {
+			return "", err
+		}
+		return string(out.OwnershipControls.Rules[0].ObjectOwnership), nil
+	}
+	setOwn := func(bucket string, v types.ObjectOwnership) error {
+		_, err := c.PutBucketOwnershipControls(ctx(t), &s3.PutBucketOwnershipControlsInput{Bucket: aws.String(bucket),
+			OwnershipControls: &types.OwnershipControls{Rules: []types.OwnershipControlsRule{{ObjectOwnership: v}}}})
+		return err
+	}
+	ownerOf := func(bucket, key string) string {
+		out, err := c.GetObjectAcl(ctx(t), &s3.GetObjectAclInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+		if err != nil {
+			t.Fatalf("GetObjectAcl %s: %v", key, err)
+		}
+		return aws.ToString(out.Owner.ID)
+	}
+	// The writer needs WRITE on the bucket: a grant to alt.
+	grantAlt := func(bucket string) {
+		if _, err := c.PutBucketAcl(ctx(t), &s3.PutBucketAclInput{Bucket: aws.String(bucket),
+			GrantWrite: aws.String("id=" + altUser.ID), GrantFullControl: aws.String("id=" + s.Root.ID)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	t.Run("none", func(t *testing.T) {
+		bucket := newBucket(t, c, "own-none")
+		_, err := getOwn(bucket)
+		wantErr(t, err, 404, "OwnershipControlsNotFoundError")
+		if err := setOwn(bucket, types.ObjectOwnershipBucketOwnerEnforced); err != nil {
+			t.Fatal(err)
+		}
+		if v, err := getOwn(bucket); err != nil || v != "BucketOwnerEnforced" {
+			t.Fatalf("ownership = %q, %v", v, err)
+		}
+		_, err = a.GetBucketOwnershipControls(ctx(t), &s3.GetBucketOwnershipControlsInput{Bucket: aws.String(bucket)})
+		wantErr(t, err, 403, "AccessDenied")
+		if _, err := c.DeleteBucketOwnershipControls(ctx(t), &s3.DeleteBucketOwnershipControlsInput{Bucket: aws.String(bucket)}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = getOwn(bucket)
+		wantErr(t, err, 404, "OwnershipControlsNotFoundError")
+	})
+
+	t.Run("BucketOwnerPreferred", func(t *testing.T) {
+		bucket := newBucket(t, c, "own-pref")
+		grantAlt(bucket)
+		if err := setOwn(bucket, types.ObjectOwnershipBucketOwnerPreferred); err != nil {
+			t.Fatal(err)
+		}
+		for key, acl := range map[string]types.ObjectCannedACL{"mine": "", "full": types.ObjectCannedACLBucketOwnerFullControl} {
+			if _, err := a.PutObject(ctx(t), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader(nil), ACL: acl}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := ownerOf(bucket, "mine"); got != altUser.ID {
+			t.Errorf("object written without an ACL is owned by %s", got)
+		}
+		if got := ownerOf(bucket, "full"); got != s.Root.ID {
+			t.Errorf("object written with bucket-owner-full-control is owned by %s", got)
+		}
+	})
+
+	t.Run("BucketOwnerEnforced", func(t *testing.T) {
+		name := newBucket(t, c, "own-enf-pub")
+		if _, err := c.PutBucketAcl(ctx(t), &s3.PutBucketAclInput{Bucket: aws.String(name), ACL: types.BucketCannedACLPublicRead}); err != nil {
+			t.Fatal(err)
+		}
+		wantErr(t, setOwn(name, types.ObjectOwnershipBucketOwnerEnforced), 400, "InvalidBucketAclWithObjectOwnership")
+
+		bucket := arcatest.Bucket("own-enf")
+		if _, err := c.CreateBucket(ctx(t), &s3.CreateBucketInput{Bucket: aws.String(bucket), ObjectOwnership: types.ObjectOwnershipBucketOwnerEnforced}); err != nil {
+			t.Fatal(err)
+		}
+		if v, err := getOwn(bucket); err != nil || v != "BucketOwnerEnforced" {
+			t.Fatalf("ownership = %q, %v", v, err)
+		}
+		put(t, c, bucket, "k", []byte("v"))
+		if _, err := c.PutObject(ctx(t), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String("full"), Body: bytes.NewReader(nil),
+			ACL: types.ObjectCannedACLBucketOwnerFullControl}); err != nil {
+			t.Errorf("PutObject with bucket-owner-full-control: %v", err)
+		}
+		_, err := c.PutObject(ctx(t), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String("pub"), Body: bytes.NewReader(nil), ACL: types.ObjectCannedACLPublicRead})
+		wantErr(t, err, 400, "AccessControlListNotSupported")
+		_, err = c.CreateMultipartUpload(ctx(t), &s3.CreateMultipartUploadInput{Bucket: aws.String(bucket), Key: aws.String("mp"), ACL: types.ObjectCannedACLPrivate})
+		wantErr(t, err, 400, "AccessControlListNotSupported")
+		_, err = c.PutBucketAcl(ctx(t), &s3.PutBucketAclInput{Bucket: aws.String(bucket), ACL: types.BucketCannedACLPrivate})
+		wantErr(t, err, 400, "AccessControlListNotSupported")
+		_, err = c.PutObjectAcl(ctx(t), &s3.PutObjectAclInput{Bucket: aws.String(bucket), Key: aws.String("k"), ACL: types.ObjectCannedACLPublicRead})
+		wantErr(t, err, 400, "AccessControlListNotSupported")
+		acl, err := c.GetBucketAcl(ctx(t), &s3.GetBucketAclInput{Bucket: aws.String(bucket)})
+		if err != nil || len(acl.Grants) != 1 || aws.ToString(acl.Grants[0].Grantee.ID) != s.Root.ID {
+			t.Errorf("GetBucketAcl = %+v, %v", acl, err)
+		}
+		_, err = anonymous(s).GetObject(ctx(t), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String("k")})
+		wantErr(t, err, 403, "AccessDenied")
+
+		// Objects written before are the bucket owner's once it is set,
+		// and the ACLs that let others in no longer do.
+		older := newBucket(t, c, "own-enf-old")
+		grantAlt(older)
+		if _, err := a.PutObject(ctx(t), &s3.PutObjectInput{Bucket: aws.String(older), Key: aws.String("alts"), Body: bytes.NewReader(nil)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.PutBucketAcl(ctx(t), &s3.PutBucketAclInput{Bucket: aws.String(older), ACL: types.BucketCannedACLPrivate}); err != nil {
+			t.Fatal(err)
+		}
+		if err := setOwn(older, types.ObjectOwnershipBucketOwnerEnforced); err != nil {
+			t.Fatal(err)
+		}
+		if got := ownerOf(older, "alts"); got != s.Root.ID {
+			t.Errorf("older object owned by %s under BucketOwnerEnforced", got)
+		}
+		_, err = a.GetObject(ctx(t), &s3.GetObjectInput{Bucket: aws.String(older), Key: aws.String("alts")})
+		wantErr(t, err, 403, "AccessDenied")
+	})
 }
