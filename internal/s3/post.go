@@ -261,7 +261,10 @@ func checkPolicy(p *postpolicy.Policy, pa *s3auth.PostAuth, form *postform.Form,
 		}
 		return form.Get(name)
 	}
-	err := p.Check(get, postpolicy.Options{})
+	// A field the form does not carry has the empty value: a
+	// ["starts-with", "$field", ""] condition, which allows any value,
+	// allows its absence too.
+	err := p.Check(get, postpolicy.Options{Implicit: func(string) (string, bool) { return "", true }})
 	var ce *postpolicy.ConditionError
 	if errors.As(err, &ce) {
 		return policyDenied("Policy Condition failed: " + ce.Cond.String())

@@ -240,3 +240,29 @@ func TestPost_MissingFieldsAndPolicyKeys(t *testing.T) {
 		t.Errorf("good form = %d %s", resp.StatusCode, resp.body)
 	}
 }
+
+// TestPost_AbsentFieldCondition: a condition on a field the form does not
+// carry is held against the empty value: starts-with "" (any value)
+// passes, an equality with a value fails.
+func TestPost_AbsentFieldCondition(t *testing.T) {
+	t.Parallel()
+	s := start(t)
+	bucket := newBucket(t, root(s), "postabsent")
+	exp := time.Now().Add(time.Hour).UTC().Format("2006-01-02T15:04:05Z")
+	for _, tc := range []struct {
+		cond   []string
+		status int
+	}{
+		{[]string{"starts-with", "$x-amz-server-side-encryption", ""}, 204},
+		{[]string{"eq", "$x-amz-meta-foo", "bar"}, 403},
+	} {
+		raw, _ := json.Marshal(map[string]any{"expiration": exp, "conditions": []any{
+			map[string]string{"bucket": bucket}, []string{"starts-with", "$key", ""}, tc.cond}})
+		policy := base64.StdEncoding.EncodeToString(raw)
+		resp := postForm(t, s, bucket, []field{{"key", "a"}, {"AWSAccessKeyId", s.Root.AccessKey}, {"policy", policy},
+			{"signature", s3auth.PostPolicySignatureV2(policy, s.Root.SecretKey)}}, "f", []byte("x"))
+		if resp.StatusCode != tc.status {
+			t.Errorf("%v: POST = %d %s", tc.cond, resp.StatusCode, resp.body)
+		}
+	}
+}
