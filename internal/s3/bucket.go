@@ -723,6 +723,9 @@ func (c *call) deleteObjects() error {
 		}
 		var check func(*core.Object) error
 		if check, errs[i] = deleteCondition(o.ETag, o.LastModifiedTime, o.Size, true); errs[i] == nil {
+			if check != nil && o.VersionID == "" && c.nothingToDelete(b, o.Key) {
+				continue // reported as deleted
+			}
 			items = append(items, core.DeleteItem{Key: o.Key, Version: o.VersionID, Check: check})
 			at = append(at, i)
 		}
@@ -762,8 +765,8 @@ func (c *call) deleteOne(b *core.Bucket, key, version string, check func(*core.O
 
 // deleteCondition reads the conditions of a conditional delete (If-Match,
 // x-amz-if-match-last-modified-time, x-amz-if-match-size, or a
-// multi-delete entry's ETag, LastModifiedTime and Size; iso says the time
-// is XML's ISO 8601 rather than an HTTP date) into a check of the version
+// multi-delete entry's ETag, LastModifiedTime and Size; the time is an
+// HTTP date, or with iso also ISO 8601) into a check of the version
 // the delete acts on: a mismatch fails it with 412 PreconditionFailed. A
 // delete marker has no ETag or size, so only If-Match: * and a matching
 // time let one through. Nothing to delete is no failure: core calls the
@@ -776,12 +779,12 @@ func deleteCondition(etag, mtime, size string, iso bool) (func(*core.Object) err
 	var t time.Time
 	if mtime != "" {
 		var ok bool
-		if iso {
+		// botocore sends a multi-delete entry's time as an HTTP date
+		// (the model's rfc822), other clients in ISO 8601.
+		if t, ok = conditional.ParseHTTPDate(mtime); !ok && iso {
 			var err error
 			t, err = time.Parse(time.RFC3339Nano, mtime)
 			ok = err == nil
-		} else {
-			t, ok = conditional.ParseHTTPDate(mtime)
 		}
 		if !ok {
 			return nil, invalidArgument("LastModifiedTime", mtime, "Invalid last modified time.")

@@ -468,6 +468,9 @@ func (c *call) deleteObject() error {
 	if err != nil {
 		return err
 	}
+	if check != nil && c.version() == "" && c.nothingToDelete(b, c.req.Key) {
+		return c.empty(http.StatusNoContent)
+	}
 	d, err := c.deleteOne(b, c.req.Key, c.version(), check)
 	if err != nil {
 		return err
@@ -481,6 +484,15 @@ func (c *call) deleteObject() error {
 		rh.Set("x-amz-version-id", d.VersionID)
 	}
 	return c.empty(http.StatusNoContent)
+}
+
+// nothingToDelete reports whether a key has no version at all, not even a
+// delete marker: a conditional delete of it succeeds without doing
+// anything (in a versioned bucket it makes no delete marker), as there is
+// nothing its condition could be checked against.
+func (c *call) nothingToDelete(b *core.Bucket, key string) bool {
+	o, err := c.h.store.GetObject(c.r.Context(), b.Name, key, "")
+	return errors.Is(err, core.ErrNoSuchKey) && o == nil
 }
 
 // --- CopyObject ---

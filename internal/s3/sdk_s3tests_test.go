@@ -437,3 +437,58 @@ func TestS3Tests_OwnershipControls(t *testing.T) {
 		wantErr(t, err, 403, "AccessDenied")
 	})
 }
+
+// TestS3Tests_ConditionalDeleteNothing: a conditional delete of a key
+// that has no version at all succeeds and does nothing: in a versioned
+// bucket it makes no delete marker. Once a delete marker is current,
+// If-Match: * passes and any ETag fails. A multi-delete entry's
+// LastModifiedTime may be an HTTP date (as botocore sends it).
+func TestS3Tests_ConditionalDeleteNothing(t *testing.T) {
+	t.Parallel()
+	s := start(t)
+	c := root(s)
+	bucket := versionedBucket(t, c, "cdelnone")
+	b, k := aws.String(bucket), aws.String("obj")
+	for _, m := range []string{"*", "badetag"} {
+		if _, err := c.DeleteObject(ctx(t), &s3.DeleteObjectInput{Bucket: b, Key: k, IfMatch: aws.String(m)}); err != nil {
+			t.Fatalf("If-Match %s on nothing: %v", m, err)
+		}
+	}
+	vs, err := c.ListObjectVersions(ctx(t), &s3.ListObjectVersionsInput{Bucket: b})
+	if err != nil || len(vs.DeleteMarkers) != 0 || len(vs.Versions) != 0 {
+		t.Fatalf("versions after conditional deletes of nothing = %+v, %v", vs, err)
+	}
+	put(t, c, bucket, "obj", []byte("x"))
+	if _, err := c.DeleteObject(ctx(t), &s3.DeleteObjectInput{Bucket: b, Key: k, IfMatch: aws.String(etagOf([]byte("x")))}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeleteObject(ctx(t), &s3.DeleteObjectInput{Bucket: b, Key: k, IfMatch: aws.String("*")}); err != nil {
+		t.Errorf("If-Match * on a delete marker: %v", err)
+	}
+	_, err = c.DeleteObject(ctx(t), &s3.DeleteObjectInput{Bucket: b, Key: k, IfMatch: aws.String("badetag")})
+	wantErr(t, err, 412, "PreconditionFailed")
+
+	// Multi-delete, HTTP-date LastModifiedTime.
+	plain := newBucket(t, c, "cdelmulti")
+	put(t, c, plain, "o", []byte("y"))
+	head, err := c.HeadObject(ctx(t), &s3.HeadObjectInput{Bucket: aws.String(plain), Key: aws.String("o")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := func(mtime string) []byte {
+		return []byte(`<Delete><Object><Key>o</Key><LastModifiedTime>` + mtime + `</LastModifiedTime></Object></Delete>`)
+	}
+	for _, tc := range []struct {
+		mtime, want string
+	}{
+		{"Thu, 01 Jan 2015 00:00:00 GMT", "<Code>PreconditionFailed</Code>"},
+		{head.LastModified.UTC().Format(http.TimeFormat), "<Deleted><Key>o</Key>"},
+		{"Thu, 01 Jan 2015 00:00:00 GMT", "<Deleted><Key>o</Key>"},
+	} {
+		raw := body(tc.mtime)
+		resp := do(t, s, rawReq{method: "POST", path: "/" + plain, query: "delete", body: raw, header: http.Header{"Content-Md5": {md5B64(raw)}}})
+		if resp.StatusCode != 200 || !bytes.Contains(resp.body, []byte(tc.want)) {
+			t.Errorf("LastModifiedTime %s: %d %s", tc.mtime, resp.StatusCode, resp.body)
+		}
+	}
+}
