@@ -496,6 +496,9 @@ func (c *call) completeUpload() error {
 	if err != nil {
 		return err
 	}
+	if err := checkUploadCustomerKey(c.r.Header.Get, u); err != nil {
+		return err
+	}
 	parts, err := c.allParts(b, u)
 	if err != nil {
 		return err
@@ -535,6 +538,31 @@ func (c *call) completeUpload() error {
 		return err
 	}
 	return c.completed(b, o)
+}
+
+// checkUploadCustomerKey checks the SSE-C key a completion of an SSE-C
+// upload names: it must be the upload's. S3 requires it when the upload
+// was created with a checksum algorithm (CompleteMultipartUpload's
+// x-amz-server-side-encryption-customer-* parameters); a completion of
+// another upload may leave it out, as clients older than that rule do.
+func checkUploadCustomerKey(get func(string) string, u *core.Upload) error {
+	ck, err := customerKey(get, "")
+	if err != nil {
+		return err
+	}
+	if u.SSE == nil || u.SSE.Mode != core.SSECustomer {
+		return nil
+	}
+	switch {
+	case ck == nil:
+		if alg, _ := uploadChecksum(u); alg == nil {
+			return nil
+		}
+		return core.ErrSSECustomerKeyNeeded
+	case core.CustomerKeyMD5(ck) != u.SSE.CustomerKeyMD5:
+		return core.ErrSSECustomerKeyWrong
+	}
+	return nil
 }
 
 // extUploadID records, in the Ext of an object a multipart upload made,

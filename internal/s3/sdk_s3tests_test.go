@@ -492,3 +492,48 @@ func TestS3Tests_ConditionalDeleteNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestS3Tests_CompleteSSECKey: the completion of an SSE-C upload that
+// names a key must name the upload's; one created with a checksum
+// algorithm must name it.
+func TestS3Tests_CompleteSSECKey(t *testing.T) {
+	t.Parallel()
+	s := start(t)
+	c := root(s)
+	bucket := newBucket(t, c, "completessec")
+	key1, key2 := bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32)
+	ssec := func(k []byte) (*string, *string, *string) {
+		return aws.String("AES256"), aws.String(base64Encode(k)), aws.String(md5B64(k))
+	}
+	for _, alg := range []types.ChecksumAlgorithm{"", types.ChecksumAlgorithmCrc32} {
+		a, k, m := ssec(key1)
+		create, err := c.CreateMultipartUpload(ctx(t), &s3.CreateMultipartUploadInput{Bucket: aws.String(bucket), Key: aws.String("o"),
+			SSECustomerAlgorithm: a, SSECustomerKey: k, SSECustomerKeyMD5: m, ChecksumAlgorithm: alg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		part, err := c.UploadPart(ctx(t), &s3.UploadPartInput{Bucket: aws.String(bucket), Key: aws.String("o"), UploadId: create.UploadId,
+			PartNumber: aws.Int32(1), Body: bytes.NewReader([]byte("data")), SSECustomerAlgorithm: a, SSECustomerKey: k, SSECustomerKeyMD5: m,
+			ChecksumAlgorithm: alg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := func() *s3.CompleteMultipartUploadInput {
+			return &s3.CompleteMultipartUploadInput{Bucket: aws.String(bucket), Key: aws.String("o"), UploadId: create.UploadId,
+				MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: part.ETag, ChecksumCRC32: part.ChecksumCRC32}}}}
+		}
+		wrong := in()
+		wrong.SSECustomerAlgorithm, wrong.SSECustomerKey, wrong.SSECustomerKeyMD5 = ssec(key2)
+		_, err = c.CompleteMultipartUpload(ctx(t), wrong)
+		wantErr(t, err, 400, "")
+		if alg != "" {
+			_, err = c.CompleteMultipartUpload(ctx(t), in())
+			wantErr(t, err, 400, "")
+		}
+		right := in()
+		right.SSECustomerAlgorithm, right.SSECustomerKey, right.SSECustomerKeyMD5 = a, k, m
+		if _, err := c.CompleteMultipartUpload(ctx(t), right); err != nil {
+			t.Fatalf("checksum %q: complete with the upload's key: %v", alg, err)
+		}
+	}
+}
