@@ -366,10 +366,12 @@ func (c *call) getObject() error {
 		switch {
 		case part > 0 && o.Parts > 0:
 			// The part's own checksum covers exactly the bytes returned.
-			if a, _, _ := recorded(o.Ext); a != nil {
+			// Its type is the object's: COMPOSITE, or FULL_OBJECT for an
+			// upload whose parts' checksums combine into the object's.
+			if a, _, typ := recorded(o.Ext); a != nil {
 				if ps := partChecksums(o.Ext); part <= len(ps) {
 					h.Set(a.header, ps[part-1])
-					h.Set("x-amz-checksum-type", typeComposite)
+					h.Set("x-amz-checksum-type", typ)
 				}
 			}
 		case !partial:

@@ -257,10 +257,12 @@ func TestChecksum_Multipart(t *testing.T) {
 				tc.alg.read(checksumFields{gout.ChecksumCRC32, gout.ChecksumCRC32C, gout.ChecksumCRC64NVME, gout.ChecksumSHA1, gout.ChecksumSHA256}) != want {
 				t.Errorf("GET: %d bytes, %s", len(body), gout.ChecksumType)
 			}
-			// A part read by number carries the part's checksum.
+			// A part read by number carries the part's checksum, under the
+			// object's checksum type.
 			body, pout := get(t, c, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), PartNumber: aws.Int32(2), ChecksumMode: types.ChecksumModeEnabled})
-			if !bytes.Equal(body, p2) || tc.alg.read(checksumFields{pout.ChecksumCRC32, pout.ChecksumCRC32C, pout.ChecksumCRC64NVME, pout.ChecksumSHA1, pout.ChecksumSHA256}) != tc.alg.of(p2) {
-				t.Errorf("GET part 2: %d bytes", len(body))
+			if !bytes.Equal(body, p2) || tc.alg.read(checksumFields{pout.ChecksumCRC32, pout.ChecksumCRC32C, pout.ChecksumCRC64NVME, pout.ChecksumSHA1, pout.ChecksumSHA256}) != tc.alg.of(p2) ||
+				pout.ChecksumType != tc.want {
+				t.Errorf("GET part 2: %d bytes, %s", len(body), pout.ChecksumType)
 			}
 			attrs, err := c.GetObjectAttributes(ctx(t), &s3.GetObjectAttributesInput{Bucket: aws.String(bucket), Key: aws.String(key),
 				ObjectAttributes: []types.ObjectAttributes{types.ObjectAttributesChecksum, types.ObjectAttributesObjectParts}})
