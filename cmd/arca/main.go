@@ -96,6 +96,7 @@ func serve(args []string) error {
 	dialect := fs.String("default-dialect", env("ARCA_DEFAULT_DIALECT", "cos"), "dialect for unsigned requests outside any domain (ARCA_DEFAULT_DIALECT)")
 	logLevel := fs.String("log-level", env("ARCA_LOG_LEVEL", "info"), "debug, info, warn or error; debug logs every request (ARCA_LOG_LEVEL)")
 	grace := fs.Duration("shutdown-grace", 30*time.Second, "how long in-flight requests may run after SIGINT/SIGTERM")
+	pprofAddr := fs.String("pprof-addr", env("ARCA_PPROF_ADDR", ""), "if set, serve net/http/pprof (/debug/pprof/) on this separate address, e.g. 127.0.0.1:6060; off by default (ARCA_PPROF_ADDR)")
 	var domains listFlag
 	fs.Var(&domains, "domain", "domain for virtual-host addressing, [dialect=]name, repeatable (ARCA_DOMAIN, comma-separated)")
 	if err := fs.Parse(args); err != nil {
@@ -144,6 +145,15 @@ func serve(args []string) error {
 	if err != nil {
 		a.Close()
 		return err
+	}
+	if *pprofAddr != "" {
+		p, err := startPprof(*pprofAddr, log)
+		if err != nil {
+			l.Close()
+			a.Close()
+			return fmt.Errorf("--pprof-addr: %w", err)
+		}
+		defer p.Close()
 	}
 	root := a.Root()
 	log.Info("arca serving", "addr", l.Addr().String(), "data", *data, "appid", *appid, "domains", domains.String())
