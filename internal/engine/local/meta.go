@@ -66,10 +66,15 @@ func OpenMeta(dir string, o MetaOptions) (*Meta, error) {
 	for i := range opts.Levels {
 		opts.Levels[i].FilterPolicy = bloom.FilterPolicy(10)
 	}
+	// Compactions wait until Open has returned (see gatedScheduler).
+	sched := newGatedScheduler()
+	opts.Experimental.CompactionScheduler = sched
 	db, err := pebble.Open(filepath.Clean(dir), opts)
 	if err != nil {
+		sched.Unregister()
 		return nil, fmt.Errorf("open metadata store: %w", err)
 	}
+	sched.Open()
 	return &Meta{db: db}, nil
 }
 
