@@ -120,8 +120,21 @@ func (m *Meta) Commit(ctx context.Context, b engine.Batch) error {
 }
 
 // Close implements engine.Meta. Closing twice is harmless.
+//
+// It flushes the memtables first. Pebble does not at close, so the next
+// open would replay the WAL and flush the replayed memtables (up to about
+// 1.5 x MemTableBytes, 48 MiB) before it returns: a few hundred ms of the
+// restart on a 2-core box, paid here instead, while no request is served.
+// A failed flush loses nothing: the WAL still holds every commit.
 func (m *Meta) Close() error {
-	m.closeOnce.Do(func() { m.closeErr = m.db.Close() })
+	m.closeOnce.Do(func() {
+		if err := m.db.Flush(); err != nil {
+			m.closeErr = fmt.Errorf("flush at close: %w", err)
+		}
+		if err := m.db.Close(); err != nil && m.closeErr == nil {
+			m.closeErr = err
+		}
+	})
 	return m.closeErr
 }
 
