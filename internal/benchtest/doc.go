@@ -34,9 +34,11 @@
 //	cos           VerifyPostPolicy                   POST Object form: signature, policy parse, conditions
 //	cosjson       VerifyMulti, VerifyMultiBound      JSON API v2 authenticate + authorize
 //	oss/ossauth   VerifyV1, VerifyV1Presigned        OSS V1 header and URL
-//	              VerifyV4, VerifyV4Presigned        OSS V4 header and URL
+//	              VerifyV4, VerifyV4Presigned        OSS V4 header and URL (signing key cached)
+//	              VerifyV4NewKey                     OSS V4 header, signing key derived
 //	              VerifyPostV4                       PostObject V4 form signature
-//	s3/s3auth     VerifyHeader, VerifyPresigned      SigV4 header and URL
+//	s3/s3auth     VerifyHeader, VerifyPresigned      SigV4 header and URL (signing key cached)
+//	              VerifyHeaderNewKey                 SigV4 header, signing key derived
 //	              VerifyV2                           SigV2 header
 //	              DecodeSigned64KiB, ...             aws-chunked bodies, per MiB (MB/s)
 //
