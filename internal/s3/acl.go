@@ -351,6 +351,9 @@ func (c *call) putBucketACL() error {
 	if err != nil {
 		return err
 	}
+	if err := blockPublicACL(b, acl, b.Owner); err != nil {
+		return err
+	}
 	if _, err := c.h.store.SetBucketACL(c.r.Context(), b.Name, acl); err != nil {
 		return err
 	}
@@ -403,6 +406,9 @@ func (c *call) putObjectACL() error {
 	}
 	acl, err := c.aclFromRequest(objectOwner(b, o), b.Owner, true)
 	if err != nil {
+		return err
+	}
+	if err := blockPublicACL(b, acl, objectOwner(b, o)); err != nil {
 		return err
 	}
 	o, err = c.h.store.SetObjectACL(c.r.Context(), b.Name, c.req.Key, c.version(), acl)

@@ -270,6 +270,9 @@ var routes = []route{
 	{bucketLevel, "GET", "ownershipControls", "", (*call).getOwnershipControls},
 	{bucketLevel, "PUT", "ownershipControls", "", (*call).putOwnershipControls},
 	{bucketLevel, "DELETE", "ownershipControls", "", (*call).deleteOwnershipControls},
+	{bucketLevel, "GET", "publicAccessBlock", "", (*call).getPublicBlock},
+	{bucketLevel, "PUT", "publicAccessBlock", "", (*call).putPublicBlock},
+	{bucketLevel, "DELETE", "publicAccessBlock", "", (*call).deletePublicBlock},
 
 	{objectLevel, "PUT", "", "x-amz-copy-source", (*call).copyObject},
 	{objectLevel, "PUT", "", "", (*call).putObject},
@@ -349,6 +352,7 @@ func (c *call) allowBucket(b *core.Bucket, perm string) error {
 	if aclsDisabled(b) {
 		return c.ownerOnly(b)
 	}
+	b, _ = ignoringPublicACLs(b, nil)
 	if b.ACL.Allows(b.Owner, c.principal, perm) {
 		return nil
 	}
@@ -369,6 +373,7 @@ func (c *call) allowObject(b *core.Bucket, o *core.Object, perm string) error {
 	if aclsDisabled(b) {
 		return c.ownerOnly(b)
 	}
+	b, o = ignoringPublicACLs(b, o)
 	if dialect.ObjectAllows(b, o, c.principal, perm) {
 		return nil
 	}

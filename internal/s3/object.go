@@ -100,6 +100,9 @@ func (c *call) putInput(b *core.Bucket) (core.PutInput, error) {
 	if err := applyOwnership(b, c.r.Header, &in, aclPresent); err != nil {
 		return core.PutInput{}, err
 	}
+	if err := blockPublicACL(b, in.ACL, in.Owner); err != nil {
+		return core.PutInput{}, err
+	}
 	return in, nil
 }
 

@@ -345,6 +345,9 @@ func (c *call) postInput(h http.Header, b *core.Bucket, key string) (core.PutInp
 	if err := applyOwnership(b, h, &in, present); err != nil {
 		return core.PutInput{}, err
 	}
+	if err := blockPublicACL(b, in.ACL, in.Owner); err != nil {
+		return core.PutInput{}, err
+	}
 	if doc := c.req.Form.Value("tagging"); doc != "" {
 		var t inTagging
 		if dialect.UnmarshalXML([]byte(doc), &t) != nil || t.TagSet == nil {

@@ -537,3 +537,77 @@ func TestS3Tests_CompleteSSECKey(t *testing.T) {
 		}
 	}
 }
+
+// TestS3Tests_PublicAccessBlock covers Put/Get/DeletePublicAccessBlock,
+// BlockPublicAcls (public ACLs refused on buckets and objects) and
+// IgnorePublicAcls (public grants give no access).
+func TestS3Tests_PublicAccessBlock(t *testing.T) {
+	t.Parallel()
+	s := start(t)
+	c, a := root(s), alt(s)
+	bucket := newBucket(t, c, "pubblock")
+	b := aws.String(bucket)
+	_, err := c.GetPublicAccessBlock(ctx(t), &s3.GetPublicAccessBlockInput{Bucket: b})
+	wantErr(t, err, 404, "NoSuchPublicAccessBlockConfiguration")
+	if _, err := c.DeletePublicAccessBlock(ctx(t), &s3.DeletePublicAccessBlockInput{Bucket: b}); err != nil {
+		t.Fatalf("delete without a configuration: %v", err)
+	}
+	set := func(block, ignore bool) {
+		t.Helper()
+		if _, err := c.PutPublicAccessBlock(ctx(t), &s3.PutPublicAccessBlockInput{Bucket: b, PublicAccessBlockConfiguration: &types.PublicAccessBlockConfiguration{
+			BlockPublicAcls: aws.Bool(block), IgnorePublicAcls: aws.Bool(ignore), BlockPublicPolicy: aws.Bool(true), RestrictPublicBuckets: aws.Bool(false)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// Public ACLs work until IgnorePublicAcls.
+	if _, err := c.PutBucketAcl(ctx(t), &s3.PutBucketAclInput{Bucket: b, ACL: types.BucketCannedACLPublicRead}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutObject(ctx(t), &s3.PutObjectInput{Bucket: b, Key: aws.String("k"), Body: bytes.NewReader([]byte("v")), ACL: types.ObjectCannedACLPublicRead}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.ListObjects(ctx(t), &s3.ListObjectsInput{Bucket: b}); err != nil {
+		t.Fatalf("public bucket: %v", err)
+	}
+	set(false, true)
+	got, err := c.GetPublicAccessBlock(ctx(t), &s3.GetPublicAccessBlockInput{Bucket: b})
+	if err != nil || !aws.ToBool(got.PublicAccessBlockConfiguration.IgnorePublicAcls) || aws.ToBool(got.PublicAccessBlockConfiguration.BlockPublicAcls) ||
+		!aws.ToBool(got.PublicAccessBlockConfiguration.BlockPublicPolicy) {
+		t.Fatalf("GetPublicAccessBlock = %+v, %v", got, err)
+	}
+	_, err = a.ListObjects(ctx(t), &s3.ListObjectsInput{Bucket: b})
+	wantErr(t, err, 403, "AccessDenied")
+	_, err = a.GetObject(ctx(t), &s3.GetObjectInput{Bucket: b, Key: aws.String("k")})
+	wantErr(t, err, 403, "AccessDenied")
+	_, err = anonymous(s).GetObject(ctx(t), &s3.GetObjectInput{Bucket: b, Key: aws.String("k")})
+	wantErr(t, err, 403, "AccessDenied")
+	body, _ := get(t, c, &s3.GetObjectInput{Bucket: b, Key: aws.String("k")})
+	if string(body) != "v" {
+		t.Errorf("owner reads %q", body)
+	}
+
+	// BlockPublicAcls.
+	set(true, false)
+	_, err = c.PutBucketAcl(ctx(t), &s3.PutBucketAclInput{Bucket: b, ACL: types.BucketCannedACLAuthenticatedRead})
+	wantErr(t, err, 403, "AccessDenied")
+	_, err = c.PutObject(ctx(t), &s3.PutObjectInput{Bucket: b, Key: aws.String("p"), Body: bytes.NewReader(nil), ACL: types.ObjectCannedACLPublicReadWrite})
+	wantErr(t, err, 403, "AccessDenied")
+	_, err = c.PutObjectAcl(ctx(t), &s3.PutObjectAclInput{Bucket: b, Key: aws.String("k"), GrantRead: aws.String("uri=http://acs.amazonaws.com/groups/global/AllUsers")})
+	wantErr(t, err, 403, "AccessDenied")
+	if _, err := c.PutObject(ctx(t), &s3.PutObjectInput{Bucket: b, Key: aws.String("q"), Body: bytes.NewReader(nil), ACL: types.ObjectCannedACLPrivate}); err != nil {
+		t.Errorf("private object: %v", err)
+	}
+	// The public ACL set before still works: only IgnorePublicAcls stops it.
+	if _, err := a.ListObjects(ctx(t), &s3.ListObjectsInput{Bucket: b}); err != nil {
+		t.Errorf("public bucket under BlockPublicAcls only: %v", err)
+	}
+
+	if _, err := c.DeletePublicAccessBlock(ctx(t), &s3.DeletePublicAccessBlockInput{Bucket: b}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetPublicAccessBlock(ctx(t), &s3.GetPublicAccessBlockInput{Bucket: b})
+	wantErr(t, err, 404, "NoSuchPublicAccessBlockConfiguration")
+	_, err = a.GetPublicAccessBlock(ctx(t), &s3.GetPublicAccessBlockInput{Bucket: b})
+	wantErr(t, err, 403, "AccessDenied")
+}
