@@ -8,9 +8,12 @@
 // account ids. What S3 keeps that core does not model is stored in the
 // records' Ext and Configs maps: x-amz-checksum-* values (Ext
 // "checksum-<alg>", "checksum-type", and "checksum-parts" for multipart
-// objects), bucket tags (Configs "tags", a JSON object), CORS rules
-// (Configs "cors", the JSON model of internal/wire/cors, shared with COS
-// and OSS) and the location constraint (Configs "s3-location").
+// objects, and "s3-upload-id" for the upload that made one), bucket tags
+// (Configs "tags", a JSON object), CORS rules (Configs "cors", the JSON
+// model of internal/wire/cors, shared with COS and OSS), the location
+// constraint (Configs "s3-location"), default encryption
+// ("s3-encryption"), Object Ownership ("s3-ownership") and Block Public
+// Access ("s3-public-access-block").
 //
 // It imports core, s3auth, httpx, iam, dialect and the shared wire
 // packages, never the server or another dialect.
