@@ -218,16 +218,19 @@ pid=""
 {
   echo "# growth test, $(date -u +%FT%TZ), $(uname -n), $(nproc) CPUs, arca $(git -C "$repo" describe --always --dirty 2>/dev/null)"
   echo "# N=$N + ${UPLOADS}x${PARTS} parts, DURATION=$DURATION, CONC=$CONC (list $LIST_CONC), fill ${fill_s} s at ${fill_rate:-?} PUT/s"
-  printf '%-14s %10s %10s %6s | %8s %8s | %8s %8s | %6s %6s\n' rate empty full ratio p50:e p50:f p99:e p99:f cpu:e cpu:f
+  printf '%-14s %10s %10s %6s | %8s %8s | %8s %8s | %6s %6s %5s\n' rate empty full ratio p50:e p50:f p99:e p99:f us:e us:f ratio
   row() { # LABEL EMPTY-NAME FULL-NAME KEY
     local e f
     e=$(field empty "$2" "$4"); f=$(field full "$3" "$4")
     awk -v l="$1" -v e="$e" -v f="$f" \
       -v pe="$(field empty "$2" p50_ms)" -v pf="$(field full "$3" p50_ms)" \
       -v qe="$(field empty "$2" p99_ms)" -v qf="$(field full "$3" p99_ms)" \
-      -v ce="$(field empty "$2" srv_cpu_s)" -v cf="$(field full "$3" srv_cpu_s)" 'BEGIN{
-      printf "%-14s %10s %10s %6s | %8s %8s | %8s %8s | %6s %6s\n", l, e, f,
-        (e+0 > 0 && f+0 > 0) ? sprintf("%.2f", f/e) : "-", pe, pf, qe, qf, ce, cf }'
+      -v ce="$(field empty "$2" srv_cpu_s)" -v cf="$(field full "$3" srv_cpu_s)" \
+      -v oe="$(field empty "$2" ops)" -v of="$(field full "$3" ops)" 'BEGIN{
+      ue = (oe+0 > 0 && ce+0 > 0) ? ce * 1e6 / oe : 0; uf = (of+0 > 0 && cf+0 > 0) ? cf * 1e6 / of : 0
+      printf "%-14s %10s %10s %6s | %8s %8s | %8s %8s | %6s %6s %5s\n", l, e, f,
+        (e+0 > 0 && f+0 > 0) ? sprintf("%.2f", f/e) : "-", pe, pf, qe, qf,
+        ue ? sprintf("%.0f", ue) : "-", uf ? sprintf("%.0f", uf) : "-", (ue && uf) ? sprintf("%.2f", ue/uf) : "-" }'
   }
   row "put-4KiB op/s" put put ops_s
   row "get-4KiB op/s" get get ops_s
@@ -236,6 +239,8 @@ pid=""
   row "list keys/s" list list keys_s
   echo "# get-4KiB: random among the same $SMALL keys; get-4KiB*: among all $N in the full bucket (vs the $SMALL in the empty one)"
   echo "# list: one ListObjectsV2 page of 100 after a random start-after; ratio = full / empty"
+  echo "# us:e/us:f = server CPU microseconds per operation (empty/full), ratio = us:e / us:f (1 = no dearer"
+  echo "# per operation; less sensitive than the rate to other load on a shared box)"
   echo
   printf '%-28s %10s\n' "restart after SIGTERM" "$term_ms ms"
   printf '%-28s %10s\n' "restart after SIGKILL" "$kill_ms ms"
