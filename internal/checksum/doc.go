@@ -5,8 +5,7 @@
 //
 // [Hasher] is an io.Writer that feeds every Write through all requested
 // digests in one pass over the data, chunk by chunk, so each chunk is hashed
-// while it is still in the L1 cache; [NewLarge] moves the MD5 of large
-// bodies onto a shared multi-lane (AVX-512/AVX2) MD5 server. The CRC-64 is
+// while it is still in the L1 cache. The CRC-64 is
 // bit-identical to hash/crc64 with the crc64.ECMA table (see
 // [UpdateCRC64]): on amd64 with PCLMULQDQ it folds 64 bytes at a time by
 // carry-less multiplication (crc64_clmul.go has the algebra), elsewhere
@@ -16,6 +15,5 @@
 // completed multipart upload.
 //
 // The package is protocol-neutral and imports no Arca packages; beyond the
-// standard library it uses github.com/minio/md5-simd and
-// golang.org/x/sys/cpu.
+// standard library it uses golang.org/x/sys/cpu.
 package checksum

@@ -7,10 +7,6 @@ import (
 	"encoding/hex"
 	"hash"
 	"strconv"
-	"sync"
-	"sync/atomic"
-
-	md5simd "github.com/minio/md5-simd"
 )
 
 // chunkSize is how much of a Write each digest consumes before the next one
@@ -50,12 +46,10 @@ func (s Sums) SHA1Hex() string {
 // Hasher is an io.Writer that computes MD5, CRC-64/ECMA, the byte count and
 // optionally SHA-1 of everything written to it, in a single pass over each
 // Write. Write never fails. A Hasher is not safe for concurrent use; the zero
-// value is not usable, create one with New, NewWithSHA1 or NewLarge.
+// value is not usable, create one with New or NewWithSHA1.
 type Hasher struct {
 	md5     hash.Hash
-	sha1    hash.Hash      // nil unless requested: no per-byte cost when absent
-	lanes   md5simd.Hasher // the MD5 when it runs on the shared server (NewLarge), else nil
-	large   bool           // from NewLarge and not yet closed: counted in largeStreams
+	sha1    hash.Hash // nil unless requested: no per-byte cost when absent
 	crc     uint64
 	size    int64
 	scratch [sha1.Size]byte
@@ -67,77 +61,15 @@ func New() *Hasher { return &Hasher{md5: md5.New()} }
 // NewWithSHA1 returns a Hasher that also computes SHA-1.
 func NewWithSHA1() *Hasher { return &Hasher{md5: md5.New(), sha1: sha1.New()} }
 
-// md5Lanes is the process's multi-lane MD5 server, started on first use.
-var md5Lanes = sync.OnceValue(md5simd.NewServer)
-
-// largeStreams counts the Hashers from NewLarge in use.
-var largeStreams atomic.Int32
-
-// lanesFrom is how many large streams must be in flight, counting the new
-// one, for it to go to the multi-lane server: handing blocks to the
-// server's goroutine costs channel and map operations per 32 KiB, which
-// a few lanes do not pay for. Measured on a 2-core AVX-512 machine, CPU
-// time per MiB against crypto/md5 for 1 MiB bodies in 64 KiB writes
-// (BenchmarkLargeVsPlain): always on the server, one stream cost 1.4x
-// more; with this threshold, one stream costs the same, four 15% less,
-// eight 32% less, sixteen 38% less.
-const lanesFrom = 4
-
-// NewLarge returns a Hasher for a body already known to be large (hundreds
-// of KiB or more). When enough other large bodies are being hashed at the
-// same time (lanesFrom), its MD5 runs on a shared server that hashes up to
-// 16 streams at once in the lanes of AVX-512 (8 with AVX2) registers, on
-// one goroutine: concurrent uploads share the MD5 work, which is where
-// large PUTs spend much of their CPU. Otherwise it is a plain Hasher.
-// withSHA1 adds SHA-1 (computed as by NewWithSHA1).
-//
-// Sum on such a Hasher may be called once, at the end: its MD5 may be
-// final. Close must be called when done; the Hasher is unusable
-// afterwards.
-func NewLarge(withSHA1 bool) *Hasher {
-	h := &Hasher{large: true}
-	if largeStreams.Add(1) >= lanesFrom {
-		l := md5Lanes().NewHash()
-		h.md5, h.lanes = l, l
-	} else {
-		h.md5 = md5.New()
-	}
-	if withSHA1 {
-		h.sha1 = sha1.New()
-	}
-	return h
-}
-
-// Close releases what a Hasher from NewLarge holds; it does nothing for
-// others. It is safe to call more than once.
-func (h *Hasher) Close() {
-	if h.lanes != nil {
-		h.lanes.Close()
-		h.lanes = nil
-	}
-	if h.large {
-		largeStreams.Add(-1)
-		h.large = false
-	}
-}
-
 // Write adds p to the running checksums. It always returns len(p), nil.
 func (h *Hasher) Write(p []byte) (int, error) {
 	n := len(p)
-	if h.lanes != nil {
-		// The MD5 server copies p into its own buffers, a block of lanes
-		// at a time: hand it all of p at once, then run the rest chunk by
-		// chunk below.
-		h.lanes.Write(p)
-	}
 	for len(p) > 0 {
 		c := p
 		if len(c) > chunkSize {
 			c = c[:chunkSize]
 		}
-		if h.lanes == nil {
-			h.md5.Write(c)
-		}
+		h.md5.Write(c)
 		if h.sha1 != nil {
 			h.sha1.Write(c)
 		}

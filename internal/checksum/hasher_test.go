@@ -8,7 +8,6 @@ import (
 	"hash/crc64"
 	"io"
 	"math/rand/v2"
-	"sync"
 	"testing"
 )
 
@@ -120,42 +119,4 @@ func TestMultipartETag(t *testing.T) {
 	if got, want := MultipartETag(nil), "d41d8cd98f00b204e9800998ecf8427e-0"; got != want {
 		t.Errorf("MultipartETag(nil) = %s, want %s", got, want)
 	}
-}
-
-// TestNewLargeMatches checks the multi-lane MD5 Hasher against the plain
-// one, for sizes around block and buffer boundaries, written in uneven
-// pieces by many streams at once (so lanes are shared).
-func TestNewLargeMatches(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 4))
-	data := randBytes(rng, 3<<20+77)
-	sizes := []int{0, 1, 63, 64, 65, 8<<10 - 1, 32 << 10, 32<<10 + 1, 1 << 20, len(data)}
-	var wg sync.WaitGroup
-	for _, withSHA1 := range []bool{false, true} {
-		for i, n := range sizes {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				want := New()
-				if withSHA1 {
-					want = NewWithSHA1()
-				}
-				want.Write(data[:n])
-				h := NewLarge(withSHA1)
-				defer h.Close()
-				step := 1 + i*4099
-				for p := data[:n]; len(p) > 0; {
-					c := min(step, len(p))
-					h.Write(p[:c])
-					p = p[c:]
-				}
-				if got, w := h.Sum(), want.Sum(); got != w {
-					t.Errorf("size %d sha1 %v: NewLarge sums %+v, want %+v", n, withSHA1, got, w)
-				}
-			}()
-		}
-	}
-	wg.Wait()
-	h := NewLarge(false)
-	h.Close()
-	h.Close() // twice is fine
 }

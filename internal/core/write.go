@@ -130,12 +130,6 @@ func (s *Store) writeData(ctx context.Context, body Body, wo writeOpts) (*writte
 		return w, nil
 	}
 
-	if !ended {
-		// More than a buffer full is coming: hash it on the shared
-		// multi-lane MD5 server (see checksum.NewLarge).
-		h = checksum.NewLarge(body.SHA1)
-		defer h.Close()
-	}
 	bw, err := s.blobs.Create(ctx)
 	if err != nil {
 		return nil, err
