@@ -799,7 +799,7 @@ func deleteCondition(etag, mtime, size string, iso bool) (func(*core.Object) err
 	}
 	return func(o *core.Object) error {
 		switch {
-		case etag != "" && !(etag == "*" || !o.DeleteMarker && etagListMatches(etag, o.ETag)):
+		case etag != "" && !(etag == "*" || !o.DeleteMarker && conditional.ListMatches(etag, o.ETag)):
 			return errPreconditionFailed
 		case mtime != "" && !o.Modified.Truncate(time.Second).Equal(t.Truncate(time.Second)):
 			return errPreconditionFailed

@@ -172,27 +172,15 @@ func (c *call) conditionalWrite() (check func(cur *core.Object) error) {
 			if cur == nil {
 				return errNoSuchKey
 			}
-			if !etagListMatches(im, cur.ETag) {
+			if !conditional.ListMatches(im, cur.ETag) {
 				return errPreconditionFailed
 			}
 		}
-		if inm != "" && cur != nil && etagListMatches(inm, cur.ETag) {
+		if inm != "" && cur != nil && conditional.ListMatches(inm, cur.ETag) {
 			return errPreconditionFailed
 		}
 		return nil
 	}
-}
-
-// etagListMatches reports whether an If-Match/If-None-Match list (quoted
-// or bare tags, comma-separated, or *) names etag.
-func etagListMatches(list, etag string) bool {
-	for _, t := range strings.Split(list, ",") {
-		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
-		if t == "*" || strings.Trim(t, `"`) == etag {
-			return true
-		}
-	}
-	return false
 }
 
 // precheckWrite runs a conditional write's check against the version

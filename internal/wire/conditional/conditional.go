@@ -273,6 +273,12 @@ func matchWeak(list, etag string) bool {
 	})
 }
 
+// ListMatches reports whether an entity-tag list (an If-Match or
+// If-None-Match value: quoted or bare tags, W/ prefixes, or *) names etag
+// under weak comparison. Conditional writes and deletes, which have no
+// Headers to Evaluate, compare with it.
+func ListMatches(list, etag string) bool { return matchWeak(list, etag) }
+
 // httpDateLayouts are the three HTTP-date forms RFC 9110 §5.6.7 requires a
 // recipient to accept, plus two common deviations.
 var httpDateLayouts = []string{

@@ -241,3 +241,17 @@ func FuzzEvaluate(f *testing.F) {
 		}
 	})
 }
+
+func TestListMatches(t *testing.T) {
+	for _, tc := range []struct {
+		list string
+		want bool
+	}{
+		{`*`, true}, {`"abc"`, true}, {`abc`, true}, {`W/"abc"`, true},
+		{`"x", "abc"`, true}, {`x,abc`, true}, {`"x"`, false}, {`"*"`, false}, {``, false},
+	} {
+		if got := ListMatches(tc.list, "abc"); got != tc.want {
+			t.Errorf("ListMatches(%q, abc) = %v, want %v", tc.list, got, tc.want)
+		}
+	}
+}
