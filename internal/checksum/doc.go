@@ -4,8 +4,11 @@
 // uint64) and, on request, SHA-1 (needed by the COS JSON API).
 //
 // [Hasher] is an io.Writer that feeds every Write through all requested
-// digests in one pass over the data, chunk by chunk, so each chunk is hashed
-// while it is still in the L1 cache. The CRC-64 is
+// digests. Its MD5, on amd64 with AVX-512, hashes concurrent uploads side by
+// side in the lanes of one vector register (md5lanes.go: streams that hash
+// at the same time combine on the goroutine of one of them; a lone stream
+// uses crypto/md5). CRC-64 and SHA-1 go chunk by chunk, so each chunk is
+// still in L1 for the second. The CRC-64 is
 // bit-identical to hash/crc64 with the crc64.ECMA table (see
 // [UpdateCRC64]): on amd64 with PCLMULQDQ it folds 64 bytes at a time by
 // carry-less multiplication (crc64_clmul.go has the algebra), elsewhere

@@ -9,9 +9,8 @@ import (
 	"strconv"
 )
 
-// chunkSize is how much of a Write each digest consumes before the next one
-// runs. It keeps the chunk resident in L1 while MD5, CRC-64 (and SHA-1) read
-// it, so a large Write is one pass over memory rather than one per digest.
+// chunkSize is how much of a Write CRC-64 and SHA-1 consume before the
+// other runs, so that the chunk stays in L1 between them.
 // It is a multiple of the 64-byte MD5/SHA-1 block size.
 const chunkSize = 8 << 10
 
@@ -56,20 +55,22 @@ type Hasher struct {
 }
 
 // New returns a Hasher computing MD5, CRC-64/ECMA and the size.
-func New() *Hasher { return &Hasher{md5: md5.New()} }
+func New() *Hasher { return &Hasher{md5: newMD5()} }
 
 // NewWithSHA1 returns a Hasher that also computes SHA-1.
-func NewWithSHA1() *Hasher { return &Hasher{md5: md5.New(), sha1: sha1.New()} }
+func NewWithSHA1() *Hasher { return &Hasher{md5: newMD5(), sha1: sha1.New()} }
 
 // Write adds p to the running checksums. It always returns len(p), nil.
 func (h *Hasher) Write(p []byte) (int, error) {
 	n := len(p)
+	// MD5 takes the whole Write: the multi-lane MD5 hands large writes to a
+	// combiner, and fewer, larger hand-offs cost less (see md5lanes.go).
+	h.md5.Write(p)
 	for len(p) > 0 {
 		c := p
 		if len(c) > chunkSize {
 			c = c[:chunkSize]
 		}
-		h.md5.Write(c)
 		if h.sha1 != nil {
 			h.sha1.Write(c)
 		}

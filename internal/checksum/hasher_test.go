@@ -89,6 +89,9 @@ func TestHasherSumIsNonDestructiveAndReset(t *testing.T) {
 }
 
 func TestHasherWriteDoesNotAllocate(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts differ under -race")
+	}
 	h := NewWithSHA1()
 	buf := bytes.Repeat([]byte("x"), 3*chunkSize+5)
 	if a := testing.AllocsPerRun(100, func() { h.Write(buf) }); a != 0 {
