@@ -77,16 +77,28 @@ func ISOTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.00
 // the clouds do (encoding/xml writes the equivalent &#34;, which some
 // clients' fallback parsers do not expect).
 func WriteXML(w http.ResponseWriter, status int, prolog string, v any) error {
-	body, err := xml.Marshal(v)
-	if err != nil {
-		return err
+	var body []byte
+	if a, ok := v.(XMLAppender); ok {
+		bp := xmlBufs.Get().(*[]byte)
+		defer func() {
+			if cap(body) <= 1<<20 {
+				*bp = body[:0]
+				xmlBufs.Put(bp)
+			}
+		}()
+		body = a.AppendXML((*bp)[:0])
+	} else {
+		var err error
+		if body, err = xml.Marshal(v); err != nil {
+			return err
+		}
+		body = bytes.ReplaceAll(body, []byte("&#34;"), []byte("&quot;"))
 	}
-	body = bytes.ReplaceAll(body, []byte("&#34;"), []byte("&quot;"))
 	w.Header().Set("Content-Type", "application/xml")
 	w.Header().Set("Content-Length", strconv.Itoa(len(prolog)+len(body)))
 	w.WriteHeader(status)
 	io.WriteString(w, prolog)
-	_, err = w.Write(body)
+	_, err := w.Write(body)
 	return err
 }
 
