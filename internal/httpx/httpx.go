@@ -69,8 +69,40 @@ func NewID(t time.Time) string {
 // HTTPTime formats t as an HTTP date (RFC 9110 IMF-fixdate).
 func HTTPTime(t time.Time) string { return t.UTC().Format(http.TimeFormat) }
 
-// ISOTime formats t as ISO 8601 with milliseconds, as listings use.
-func ISOTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+// ISOTime formats t as ISO 8601 with milliseconds, as listings use:
+// t.UTC().Format("2006-01-02T15:04:05.000Z") (milliseconds truncated),
+// written directly because a listing formats one per entry and Format was
+// 8% of the server's CPU under a listing load.
+func ISOTime(t time.Time) string {
+	t = t.UTC()
+	y, mo, d := t.Date()
+	if y < 0 || y > 9999 {
+		return t.Format("2006-01-02T15:04:05.000Z")
+	}
+	h, mi, s := t.Clock()
+	var b [24]byte
+	put := func(at, v, width int) {
+		for i := at + width - 1; i >= at; i-- {
+			b[i] = byte('0' + v%10)
+			v /= 10
+		}
+	}
+	put(0, y, 4)
+	b[4] = '-'
+	put(5, int(mo), 2)
+	b[7] = '-'
+	put(8, d, 2)
+	b[10] = 'T'
+	put(11, h, 2)
+	b[13] = ':'
+	put(14, mi, 2)
+	b[16] = ':'
+	put(17, s, 2)
+	b[19] = '.'
+	put(20, t.Nanosecond()/1e6, 3)
+	b[23] = 'Z'
+	return string(b[:])
+}
 
 // WriteXML writes status and v as an XML document with the given prolog
 // (the dialects differ in quoting). Quotes in text are written &quot;, as

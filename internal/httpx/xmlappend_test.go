@@ -3,7 +3,9 @@ package httpx
 import (
 	"bytes"
 	"encoding/xml"
+	"math/rand/v2"
 	"testing"
+	"time"
 )
 
 // escapeStd is what WriteXML sends for s through encoding/xml.
@@ -37,4 +39,19 @@ func FuzzAppendXMLText(f *testing.F) {
 			t.Fatalf("%q: got %s, want %s", s, got, want)
 		}
 	})
+}
+
+func TestISOTimeMatchesFormat(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	times := []time.Time{time.Unix(0, 0), time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2026, 11, 22, 10, 28, 5, 610_999_999, time.FixedZone("x", 5*3600+1800))}
+	for i := 0; i < 10000; i++ {
+		times = append(times, time.Unix(rng.Int64N(1<<37)-1<<36, rng.Int64N(1e9)))
+	}
+	for _, tm := range times {
+		if got, want := ISOTime(tm), tm.UTC().Format("2006-01-02T15:04:05.000Z"); got != want {
+			t.Fatalf("%v: %s, want %s", tm, got, want)
+		}
+	}
 }
