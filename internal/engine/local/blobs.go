@@ -33,6 +33,7 @@ type Blobs struct {
 var (
 	_ engine.Blobs      = (*Blobs)(nil)
 	_ engine.BlobOrigin = (*Blobs)(nil)
+	_ engine.BlobFiller = (*blobWriter)(nil)
 )
 
 // OpenBlobs opens (creating if needed) the blob store rooted at dir.
@@ -109,6 +110,26 @@ type blobWriter struct {
 }
 
 func (w *blobWriter) ID() string { return w.id }
+
+// Buffer implements engine.BlobFiller when the file is O_DIRECT.
+func (w *blobWriter) Buffer() []byte {
+	if w.done || w.direct == nil || w.direct.err != nil {
+		return nil
+	}
+	return w.direct.buffer()
+}
+
+// Filled implements engine.BlobFiller.
+func (w *blobWriter) Filled(n int) error {
+	if w.done || w.direct == nil {
+		return errors.New("local: blob writer cannot lend buffers")
+	}
+	if err := w.direct.filled(n); err != nil {
+		return err
+	}
+	w.n += int64(n)
+	return nil
+}
 
 func (w *blobWriter) Write(p []byte) (int, error) {
 	if w.done {

@@ -74,6 +74,29 @@ func (d *directWriter) Write(p []byte) (int, error) {
 	return n, nil
 }
 
+// buffer returns the free part of the buffer being filled (see
+// engine.BlobFiller).
+func (d *directWriter) buffer() []byte {
+	b := *d.cur
+	return b[len(b):cap(b)]
+}
+
+// filled records that the first n bytes of the last buffer() hold data.
+func (d *directWriter) filled(n int) error {
+	if d.err != nil {
+		return d.err
+	}
+	b := *d.cur
+	if n < 0 || len(b)+n > cap(b) {
+		return errors.New("local: filled past the staging buffer")
+	}
+	*d.cur = b[:len(b)+n]
+	if len(*d.cur) == cap(*d.cur) {
+		d.handOff()
+	}
+	return d.err
+}
+
 // handOff sends the full current buffer to the goroutine (started on the
 // first one) and takes a free buffer to fill next.
 func (d *directWriter) handOff() {

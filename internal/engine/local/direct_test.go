@@ -10,7 +10,8 @@ import (
 )
 
 // TestDirectWrites writes blobs of sizes around the alignment and buffer
-// boundaries in uneven pieces and reads them back byte for byte, and
+// boundaries in uneven pieces, through Write and through the lent staging
+// buffer (BlobFiller) mixed, and reads them back byte for byte, and
 // aborts some half-way: whatever the mix of direct writes, the
 // goroutine's hand-offs and the buffered tail, the file holds exactly
 // what was written, and an aborted one is gone.
@@ -43,9 +44,17 @@ func TestDirectWrites(t *testing.T) {
 			if (w.(*blobWriter).direct != nil) != direct {
 				t.Fatalf("size %d: direct writer %v, filesystem direct %v", size, w.(*blobWriter).direct != nil, direct)
 			}
+			filler := w.(*blobWriter)
 			for p := data[:size]; len(p) > 0; {
 				n := min(len(p), 1+rng.IntN(300<<10))
-				if _, err := w.Write(p[:n]); err != nil {
+				// Half the time fill the lent staging buffer instead
+				// (engine.BlobFiller), as core does for request bodies.
+				if buf := filler.Buffer(); rng.IntN(2) == 0 && len(buf) > 0 {
+					n = copy(buf[:min(n, len(buf))], p)
+					if err := filler.Filled(n); err != nil {
+						t.Fatal(err)
+					}
+				} else if _, err := w.Write(p[:n]); err != nil {
 					t.Fatal(err)
 				}
 				p = p[n:]
