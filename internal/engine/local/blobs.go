@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -25,9 +26,10 @@ import (
 // that failed (removed at once by Abort) or one cut short by a crash (left
 // for the sweep at the next start, see core).
 type Blobs struct {
-	root  string
-	epoch string // hex suffix of every id this instance creates
-	dirs  [256]dirSyncer
+	root    string
+	epoch   string // hex suffix of every id this instance creates
+	dirs    [256]dirSyncer
+	created atomic.Uint64 // blobs created, for newID's directory
 }
 
 var (
@@ -41,6 +43,7 @@ func OpenBlobs(dir string) (*Blobs, error) {
 	var e [4]byte
 	_, _ = rand.Read(e[:])
 	b := &Blobs{root: dir, epoch: hex.EncodeToString(e[:])}
+	b.created.Store(uint64(e[0]) * blobsPerDir) // start in a random directory
 	for i := range b.dirs {
 		p := filepath.Join(dir, fmt.Sprintf("%02x", i))
 		if err := os.MkdirAll(p, 0o755); err != nil {
@@ -54,13 +57,21 @@ func OpenBlobs(dir string) (*Blobs, error) {
 	return b, nil
 }
 
-// newID returns 12 random bytes and the instance's epoch, hex-encoded, and
-// the id's first byte (which picks its directory).
+// newID returns a directory byte and 11 random bytes, then the instance's
+// epoch, hex-encoded, and the directory byte. The directory advances every
+// blobsPerDir creations rather than at random, so that blobs created at the
+// same time share a directory and the fsyncs that make their names durable
+// coalesce (dirSyncer): with random directories, 8 concurrent 1 MiB PUTs
+// made 8 directory fsyncs. Over time the directories fill evenly.
 func (b *Blobs) newID() (string, byte) {
 	var r [12]byte
 	_, _ = rand.Read(r[:])
+	r[0] = byte(b.created.Add(1) / blobsPerDir)
 	return hex.EncodeToString(r[:]) + b.epoch, r[0]
 }
+
+// blobsPerDir is how many consecutive creations share a directory.
+const blobsPerDir = 64
 
 // CreatedHere implements engine.BlobOrigin: ids end with the epoch of the
 // instance that created them, chosen at random when it opened.
