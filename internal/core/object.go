@@ -195,7 +195,7 @@ func (s *Store) publishWith(ctx context.Context, bucket, key string,
 		return nil, err
 	}
 	defer release()
-	cur, err := s.getCurrent(bucket, key)
+	cur, err := s.probeCurrent(bucket, key)
 	if err != nil {
 		return nil, err
 	}

@@ -270,7 +270,21 @@ func decodeObject(b []byte, bucket, key string) (*Object, error) {
 
 // getObjectRecord reads the current version of bucket/key, or returns nil.
 func (s *Store) getCurrent(bucket, key string) (*Object, error) {
-	v, err := s.meta.Get(objKey(bucket, key))
+	return s.lookupCurrent(bucket, key, false)
+}
+
+// probeCurrent is getCurrent for a key that is usually absent (a write's
+// look at what it replaces): it uses the engine's Prober when it has one.
+func (s *Store) probeCurrent(bucket, key string) (*Object, error) {
+	return s.lookupCurrent(bucket, key, true)
+}
+
+func (s *Store) lookupCurrent(bucket, key string, probe bool) (*Object, error) {
+	get := s.meta.Get
+	if p, ok := s.meta.(engine.Prober); ok && probe {
+		get = p.Probe
+	}
+	v, err := get(objKey(bucket, key))
 	if errors.Is(err, engine.ErrNotFound) {
 		return nil, nil
 	}

@@ -114,6 +114,14 @@ type BlobWriter interface {
 	Abort()
 }
 
+// Prober is implemented by metadata stores with a point lookup tuned for
+// keys that are usually absent: a PUT of a new key looking for the key's
+// current version. Probe answers like Get; it may read filters that Get
+// skips because they rarely pay for keys that exist.
+type Prober interface {
+	Probe(key []byte) ([]byte, error)
+}
+
 // BlobFiller is implemented by BlobWriters that stage data in buffers of
 // their own (the local engine's O_DIRECT writer): the caller reads into
 // Buffer and reports how much it filled, instead of Write copying it there.
