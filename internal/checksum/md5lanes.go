@@ -27,8 +27,10 @@ import (
 // those wait. When the leader's own blocks are done it hands the leadership,
 // with the lanes still in flight, to one of their owners and returns.
 // Hashing therefore runs on the uploads' own goroutines, on whichever cores
-// they run, and a leader with nobody to combine with hashes with crypto/md5
-// (the kernel in one lane is slower than crypto/md5's scalar code).
+// they run, and a leader with nobody to combine with first yields its P once
+// (runtime.Gosched: another upload that was runnable may reach its MD5 and
+// join), then hashes alone with crypto/md5 (the kernel in one lane is
+// slower than crypto/md5's scalar code).
 // A single server goroutine, as in minio/md5-simd, was measured here to cap
 // all uploads at one core.
 //
@@ -140,6 +142,7 @@ func hashBlocks(j *laneJob) {
 func (c *combiner) lead(own *laneJob) {
 	var st [4][8]uint32
 	var ptrs [8]uintptr
+	yielded := false
 	for {
 		c.mu.Lock()
 		for c.n < len(c.active) && len(c.queue) > 0 {
@@ -158,6 +161,15 @@ func (c *combiner) lead(own *laneJob) {
 		for _, j := range act {
 			blocks = min(blocks, len(j.p)/64)
 		}
+		if len(act) == 1 && !yielded {
+			// Alone: first give the P to whatever else is runnable (other
+			// uploads on their way to their MD5), once per slice; with
+			// nothing runnable Gosched returns at once.
+			yielded = true
+			runtime.Gosched()
+			continue
+		}
+		yielded = false
 		if len(act) == 1 {
 			// Alone (act[0] is own): crypto/md5 is faster than one lane.
 			own.d.scalar(own.p[:blocks*64])
