@@ -104,11 +104,7 @@ func hashBlocks(j *laneJob) {
 	bestLoad := math.MaxInt
 	for _, c := range combiners {
 		c.mu.Lock()
-		if !c.busy {
-			c.busy = true
-			c.active[0] = j
-			c.n = 1
-			c.mu.Unlock()
+		if c.takeIdle(j) {
 			c.lead(j)
 			return
 		}
@@ -120,11 +116,7 @@ func hashBlocks(j *laneJob) {
 	}
 	c := best
 	c.mu.Lock()
-	if !c.busy {
-		c.busy = true
-		c.active[0] = j
-		c.n = 1
-		c.mu.Unlock()
+	if c.takeIdle(j) { // it went idle since
 		c.lead(j)
 		return
 	}
@@ -137,6 +129,31 @@ func hashBlocks(j *laneJob) {
 	}
 }
 
+// takeIdle, with c.mu held, makes j's goroutine c's leader if c is idle,
+// and then unlocks c.mu; otherwise it leaves c.mu held and returns false.
+func (c *combiner) takeIdle(j *laneJob) bool {
+	if c.busy {
+		return false
+	}
+	c.busy = true
+	c.active[0] = j
+	c.n = 1
+	c.mu.Unlock()
+	return true
+}
+
+// pop removes the first queued job; c.mu is held and the queue not empty.
+// An emptied queue goes back to the start of qbuf.
+func (c *combiner) pop() *laneJob {
+	j := c.queue[0]
+	c.queue[0] = nil
+	c.queue = c.queue[1:]
+	if len(c.queue) == 0 {
+		c.queue = c.qbuf[:0]
+	}
+	return j
+}
+
 // lead runs the lanes until own is done, then hands over or stops. The
 // caller leads c (c.busy) and own is in c.active.
 func (c *combiner) lead(own *laneJob) {
@@ -146,13 +163,8 @@ func (c *combiner) lead(own *laneJob) {
 	for {
 		c.mu.Lock()
 		for c.n < len(c.active) && len(c.queue) > 0 {
-			c.active[c.n] = c.queue[0]
-			c.queue[0] = nil
-			c.queue = c.queue[1:]
+			c.active[c.n] = c.pop()
 			c.n++
-		}
-		if len(c.queue) == 0 {
-			c.queue = c.qbuf[:0]
 		}
 		c.mu.Unlock()
 
@@ -216,9 +228,7 @@ func (c *combiner) lead(own *laneJob) {
 		case c.n > 0:
 			next = c.active[0]
 		case len(c.queue) > 0:
-			next = c.queue[0]
-			c.queue[0] = nil
-			c.queue = c.queue[1:]
+			next = c.pop()
 			c.active[0] = next
 			c.n = 1
 		default:
