@@ -140,7 +140,9 @@ func (s *Store) writeData(ctx context.Context, body Body, wo writeOpts) (*writte
 			bw.Abort()
 		}
 	}()
-	put := func(p []byte) error {
+	// seal hashes p, tees it and encrypts it in place: what every piece of
+	// the body goes through before it reaches the blob.
+	seal := func(p []byte) {
 		h.Write(p)
 		if wo.tee != nil {
 			wo.tee.Write(p)
@@ -148,6 +150,9 @@ func (s *Store) writeData(ctx context.Context, body Body, wo writeOpts) (*writte
 		if stream != nil {
 			stream.XORKeyStream(p, p)
 		}
+	}
+	put := func(p []byte) error {
+		seal(p)
 		_, err := bw.Write(p)
 		return err
 	}
@@ -165,13 +170,7 @@ func (s *Store) writeData(ctx context.Context, body Body, wo writeOpts) (*writte
 			if p := lend(filler); len(p) > 0 {
 				m, rerr = r.Read(p)
 				if m > 0 {
-					h.Write(p[:m])
-					if wo.tee != nil {
-						wo.tee.Write(p[:m])
-					}
-					if stream != nil {
-						stream.XORKeyStream(p[:m], p[:m])
-					}
+					seal(p[:m])
 					if werr := filler.Filled(m); werr != nil {
 						return nil, werr
 					}

@@ -80,32 +80,26 @@ func xmlCharOK(r rune) bool {
 
 // AppendXMLElem appends <name>text</name> with text escaped.
 func AppendXMLElem(b []byte, name, text string) []byte {
-	b = append(b, '<')
-	b = append(b, name...)
-	b = append(b, '>')
-	b = AppendXMLText(b, text)
-	b = append(b, "</"...)
-	b = append(b, name...)
-	return append(b, '>')
+	return appendClose(AppendXMLText(appendOpen(b, name), text), name)
 }
 
 // AppendXMLInt appends <name>n</name>.
 func AppendXMLInt(b []byte, name string, n int64) []byte {
-	b = append(b, '<')
-	b = append(b, name...)
-	b = append(b, '>')
-	b = strconv.AppendInt(b, n, 10)
-	b = append(b, "</"...)
-	b = append(b, name...)
-	return append(b, '>')
+	return appendClose(strconv.AppendInt(appendOpen(b, name), n, 10), name)
 }
 
 // AppendXMLBool appends <name>true</name> or <name>false</name>.
 func AppendXMLBool(b []byte, name string, v bool) []byte {
+	return appendClose(strconv.AppendBool(appendOpen(b, name), v), name)
+}
+
+func appendOpen(b []byte, name string) []byte {
 	b = append(b, '<')
 	b = append(b, name...)
-	b = append(b, '>')
-	b = strconv.AppendBool(b, v)
+	return append(b, '>')
+}
+
+func appendClose(b []byte, name string) []byte {
 	b = append(b, "</"...)
 	b = append(b, name...)
 	return append(b, '>')
