@@ -377,3 +377,16 @@ func TestDeleteObjectsBatch(t *testing.T) {
 		t.Fatalf("%d blobs left, want 0", n)
 	}
 }
+
+// Inline extent ids increase in the order they are made, so new small
+// objects' D/ keys append to the metadata store (see inlineID).
+func TestInlineIDsIncrease(t *testing.T) {
+	prev := inlineID()
+	for i := 0; i < 1000; i++ {
+		id := inlineID()
+		if len(id) != len(prev) || id <= prev {
+			t.Fatalf("inline id %q after %q: want the same length and greater", id, prev)
+		}
+		prev = id
+	}
+}

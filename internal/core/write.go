@@ -5,11 +5,14 @@ import (
 	"context"
 	"crypto/cipher"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/arcastore/arca/internal/checksum"
 	"github.com/arcastore/arca/internal/engine"
@@ -237,10 +240,31 @@ func checkBody(body Body, sums checksum.Sums) error {
 	return nil
 }
 
+// inlineID names a new inline extent: "j", then a counter that started at
+// the process's start time in nanoseconds, then 4 bytes random per process.
+// Ids increase in arrival order (within a process and across restarts, as
+// long as ids are made more slowly than one per nanosecond), so the D/ keys
+// of new small objects are appended after every other D/ key instead of
+// being scattered over them. With random ids (the "i" ids of older stores,
+// still read as they are) every flush of the metadata store overlapped the
+// whole D/ key space, and with a million 4 KiB objects compactions
+// rewrote inline data into new blob files for a third of a PUT load's CPU.
+// The random part keeps ids unique if the clock steps back between runs.
 func inlineID() string {
-	var r [12]byte
-	_, _ = rand.Read(r[:])
-	return "i" + hex.EncodeToString(r[:])
+	var b [12]byte
+	binary.BigEndian.PutUint64(b[:8], inlineSeq.Add(1))
+	copy(b[8:], inlineNode[:])
+	return "j" + hex.EncodeToString(b[:])
+}
+
+var (
+	inlineSeq  atomic.Uint64
+	inlineNode [4]byte
+)
+
+func init() {
+	inlineSeq.Store(uint64(time.Now().UnixNano()))
+	_, _ = rand.Read(inlineNode[:])
 }
 
 // stage adds w's data to a batch (inline bytes, or the blob's reference).
