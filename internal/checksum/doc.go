@@ -17,6 +17,11 @@
 // objects need. [MultipartETag] builds the S3-style "<hex>-<N>" ETag of a
 // completed multipart upload.
 //
+// [SHA256Batch] hashes many independent SHA-256 messages together (the
+// chunks of a SigV4 streaming upload, each signed by its own SHA-256): on
+// amd64 with AVX-512, 16 at a time in the lanes of ZMM registers
+// (sha256lanes.go), elsewhere one after another with crypto/sha256.
+//
 // The package is protocol-neutral and imports no Arca packages; beyond the
 // standard library it uses golang.org/x/sys/cpu.
 package checksum

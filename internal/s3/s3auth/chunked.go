@@ -3,13 +3,15 @@ package s3auth
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
-	"hash"
 	"io"
 	"net/http"
 	"net/textproto"
 	"strings"
+
+	"github.com/arcastore/arca/internal/checksum"
 )
 
 // ChunkedReader decodes an aws-chunked body (sigv4-streaming,
@@ -21,7 +23,7 @@ import (
 //
 // Signed bodies (STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]) must carry
 // a chunk-signature on every chunk, the final one included, and each is
-// checked when its chunk ends: HMAC-SHA256 under the request's signing
+// checked before the Read that took the end of its chunk returns: HMAC-SHA256 under the request's signing
 // key of "AWS4-HMAC-SHA256-PAYLOAD", the request time and scope, the
 // previous signature (the first chunk's is the Authorization header's),
 // the hash of the empty string and the hash of the chunk's data. The
@@ -37,7 +39,11 @@ import (
 // or CRLF terminated, blank lines skipped, up to the end of the body. A
 // chunk header line may be 4 KiB long and the trailer section 16 KiB, so
 // memory stays bounded whatever the chunk sizes; chunk data is streamed,
-// never buffered. Unlike S3, which refuses a signed chunk under 8 KiB
+// never buffered. Read fills p across chunks (it returns less only at
+// the end of the body), and the SHA-256s of all the chunks one Read took
+// are computed together (checksum.SHA256Batch: a Read of 1 MiB holds
+// sixteen 64 KiB chunks, which AVX-512 hashes side by side at about twice
+// the speed of one after another). Unlike S3, which refuses a signed chunk under 8 KiB
 // other than the last (InvalidChunkSizeError), the reader takes chunks of
 // any size: a tiny chunk costs the sender more bytes than it costs the
 // reader work.
@@ -51,12 +57,16 @@ import (
 // reader; it has no constructor of its own. A ChunkedReader is not safe
 // for concurrent use.
 type ChunkedReader struct {
-	br            *bufio.Reader
-	signer        *ChunkSigner // nil for unsigned bodies
-	sum           hash.Hash    // SHA-256 of the current chunk's data, signed bodies only
-	chunkSig      [32]byte     // the signature the current chunk's header announced
-	remaining     int64        // data bytes of the current chunk not yet read
-	inChunk       bool         // a chunk's data was started and awaits its CRLF and check
+	br     *bufio.Reader
+	signer *ChunkSigner // nil for unsigned bodies
+	// chunks (signed bodies only) are the chunks whose data Read has taken
+	// and whose signature is not checked yet, oldest first; the last is
+	// the current chunk while it is open (remaining > 0 or inChunk). Its
+	// capacity, maxPendingChunks, is fixed: batch holds pointers into it.
+	chunks        []pendingChunk
+	batch         checksum.SHA256Batch
+	remaining     int64 // data bytes of the current chunk not yet read
+	inChunk       bool  // a chunk's data was started and awaits its CRLF and check
 	decoded       int64
 	want          int64 // x-amz-decoded-content-length
 	signedTrailer bool
@@ -71,7 +81,20 @@ const (
 	maxTrailerBytes = 16 << 10
 	chunkBufSize    = 32 << 10
 	maxChunkSize    = 1 << 40 // far beyond any client's, small enough for no overflow
+	// maxPendingChunks bounds the chunks one Read hashes together: tiny
+	// chunks make Read check them in groups of this many.
+	maxPendingChunks = 32
 )
+
+// pendingChunk is a chunk whose data is (being) hashed and whose
+// signature awaits checking.
+type pendingChunk struct {
+	sum checksum.SHA256
+	sig [32]byte // the signature the chunk's header announced
+}
+
+// emptySHA256 is the SHA-256 of no bytes, the final chunk's.
+var emptySHA256 = sha256.Sum256(nil)
 
 func (cr *ChunkedReader) init(body io.Reader, declared []string) {
 	cr.br = bufio.NewReaderSize(body, chunkBufSize)
@@ -99,46 +122,108 @@ func (cr *ChunkedReader) fail(err error) error {
 	return err
 }
 
-// Read reads decoded payload bytes.
+// Read reads decoded payload bytes. It fills p unless the body ends
+// first, and checks the signature of every chunk whose end it read.
 func (cr *ChunkedReader) Read(p []byte) (int, error) {
 	if cr.err != nil {
 		return 0, cr.err
 	}
-	for {
+	n := 0
+	seg := -1 // where the current chunk's data not yet queued for hashing starts in p
+	var err error
+	for n < len(p) {
 		if cr.remaining > 0 {
-			if len(p) == 0 {
-				return 0, nil
+			q := p[n:]
+			if int64(len(q)) > cr.remaining {
+				q = q[:cr.remaining]
 			}
-			if int64(len(p)) > cr.remaining {
-				p = p[:cr.remaining]
+			m, rerr := cr.br.Read(q)
+			if m > 0 {
+				if seg < 0 {
+					seg = n
+				}
+				cr.remaining -= int64(m)
+				cr.decoded += int64(m)
+				n += m
+				continue
 			}
-			n, err := cr.br.Read(p)
-			cr.remaining -= int64(n)
-			cr.decoded += int64(n)
-			if cr.sum != nil {
-				cr.sum.Write(p[:n])
+			if rerr == io.EOF {
+				err = incompleteBody("The aws-chunked body ends inside a chunk.")
+			} else {
+				err = bodyError(rerr)
 			}
-			if n > 0 {
-				return n, nil
-			}
-			if err == io.EOF {
-				return 0, cr.fail(incompleteBody("The aws-chunked body ends inside a chunk."))
-			}
-			return 0, cr.fail(bodyError(err))
+			break
+		}
+		if seg >= 0 {
+			cr.queue(p[seg:n])
+			seg = -1
 		}
 		if cr.inChunk {
-			if err := cr.endChunk(); err != nil {
-				return 0, cr.fail(err)
+			if err = cr.endChunk(); err != nil {
+				break
 			}
 		}
-		final, err := cr.nextChunk()
-		if err != nil {
-			return 0, cr.fail(err)
+		if len(cr.chunks) == cap(cr.chunks) && cr.signer != nil {
+			if err = cr.check(); err != nil {
+				break
+			}
+		}
+		var final bool
+		if final, err = cr.nextChunk(); err != nil {
+			break
 		}
 		if final {
-			return 0, cr.fail(io.EOF)
+			err = io.EOF
+			break
 		}
 	}
+	if seg >= 0 {
+		cr.queue(p[seg:n])
+	}
+	// A chunk whose signature fails came before whatever else went wrong.
+	if cerr := cr.check(); cerr != nil {
+		return 0, cr.fail(cerr)
+	}
+	switch {
+	case err == io.EOF && n > 0:
+		cr.err = io.EOF
+		return n, nil
+	case err != nil:
+		return 0, cr.fail(err)
+	}
+	return n, nil
+}
+
+// queue adds data of the current chunk to its SHA-256.
+func (cr *ChunkedReader) queue(data []byte) {
+	if cr.signer != nil {
+		cr.batch.Add(&cr.chunks[len(cr.chunks)-1].sum, data)
+	}
+}
+
+// check hashes the queued chunk data and checks the signatures of the
+// chunks that are complete, in order, keeping the open one.
+func (cr *ChunkedReader) check() error {
+	if cr.signer == nil {
+		return nil
+	}
+	cr.batch.Run()
+	done := len(cr.chunks)
+	if cr.remaining > 0 || cr.inChunk {
+		done--
+	}
+	for i := range done {
+		c := &cr.chunks[i]
+		var sum [32]byte
+		got := cr.signer.chunk(c.sum.Sum(sum[:0]))
+		if subtle.ConstantTimeCompare(got[:], c.sig[:]) != 1 {
+			return ErrSignatureDoesNotMatch.with("A chunk signature of the aws-chunked body does not match.")
+		}
+	}
+	if done > 0 {
+		cr.chunks = cr.chunks[:copy(cr.chunks, cr.chunks[done:])]
+	}
+	return nil
 }
 
 // readLine reads one line, LF or CRLF terminated, without its terminator.
@@ -162,9 +247,9 @@ func (cr *ChunkedReader) readLine(limit int) ([]byte, error) {
 	return line, nil
 }
 
-// endChunk reads the CRLF after a chunk's data and checks its signature.
+// endChunk reads the CRLF after a chunk's data, which completes the
+// chunk; check checks its signature.
 func (cr *ChunkedReader) endChunk() error {
-	cr.inChunk = false
 	c, err := cr.br.ReadByte()
 	if err == nil && c == '\r' {
 		c, err = cr.br.ReadByte()
@@ -177,21 +262,7 @@ func (cr *ChunkedReader) endChunk() error {
 	case c != '\n':
 		return incompleteBody("A chunk's data is not followed by CRLF: the chunk is longer than its size says.")
 	}
-	return cr.checkChunk()
-}
-
-// checkChunk compares the signature of the chunk just read with the one
-// its header announced.
-func (cr *ChunkedReader) checkChunk() error {
-	if cr.signer == nil {
-		return nil
-	}
-	var sum [32]byte
-	got := cr.signer.chunk(cr.sum.Sum(sum[:0]))
-	cr.sum.Reset()
-	if subtle.ConstantTimeCompare(got[:], cr.chunkSig[:]) != 1 {
-		return ErrSignatureDoesNotMatch.with("A chunk signature of the aws-chunked body does not match.")
-	}
+	cr.inChunk = false
 	return nil
 }
 
@@ -210,21 +281,32 @@ func (cr *ChunkedReader) nextChunk() (final bool, err error) {
 	if err != nil {
 		return false, err
 	}
+	var chunkSig [32]byte
 	if cr.signer != nil {
 		if sig == nil {
 			return false, incompleteBody("A chunk of a signed aws-chunked body has no chunk-signature.")
 		}
-		hex.Decode(cr.chunkSig[:], sig) // 64 hex digits, checked
+		hex.Decode(chunkSig[:], sig) // 64 hex digits, checked
 	}
 	if size > 0 {
 		if size > cr.want-cr.decoded {
 			return false, incompleteBody("The aws-chunked body holds more than x-amz-decoded-content-length (%d) bytes.", cr.want)
 		}
 		cr.remaining, cr.inChunk = size, true
+		if cr.signer != nil {
+			cr.chunks = append(cr.chunks, pendingChunk{sig: chunkSig})
+			cr.chunks[len(cr.chunks)-1].sum.Reset()
+		}
 		return false, nil
 	}
-	if err := cr.checkChunk(); err != nil {
-		return false, err
+	// The final chunk signs the empty string, after every chunk before it.
+	if cr.signer != nil {
+		if err := cr.check(); err != nil {
+			return false, err
+		}
+		if got := cr.signer.chunk(emptySHA256[:]); subtle.ConstantTimeCompare(got[:], chunkSig[:]) != 1 {
+			return false, ErrSignatureDoesNotMatch.with("A chunk signature of the aws-chunked body does not match.")
+		}
 	}
 	if err := cr.readTrailers(); err != nil {
 		return false, err

@@ -202,6 +202,40 @@ func TestChunkedRoundTrip(t *testing.T) {
 	}
 }
 
+// Reads of a megabyte take many chunks at once, whose SHA-256s are
+// computed side by side; every chunk's signature is still checked, and a
+// tampered chunk deep inside a read fails it.
+func TestChunkedManyChunksPerRead(t *testing.T) {
+	data := payload(3<<20 + 5)
+	for _, chunk := range []int{65536, 8192, 1000} {
+		s := stream{hash: StreamingSignedPayload, data: data, chunk: chunk}
+		for _, n := range []int{1 << 20, 1000000, 65536 + 7} {
+			r, a, body := s.build(t)
+			got, _, err := decode(r, a, n)
+			if err != nil || !bytes.Equal(got, data) {
+				t.Fatalf("chunk %d, reads of %d: %d bytes, %v", chunk, n, len(got), err)
+			}
+			for _, at := range []int{1, 20, len(data)/chunk - 1} {
+				b := bytes.Clone(body)
+				i := 0 // the at-th chunk's first data byte
+				for k := 0; ; k++ {
+					i += bytes.Index(b[i:], []byte("\r\n")) + 2
+					if k == at {
+						break
+					}
+					i += chunk + 2
+				}
+				b[i] ^= 1
+				setBody(r, b)
+				_, _, err := decode(r, a, n)
+				if code, _, _ := errCode(t, err); code != "SignatureDoesNotMatch" {
+					t.Errorf("chunk %d, reads of %d, chunk #%d flipped: %v", chunk, n, at, err)
+				}
+			}
+		}
+	}
+}
+
 func TestChunkedEmptyPayload(t *testing.T) {
 	for _, h := range []string{StreamingSignedPayload, StreamingUnsignedPayloadTrailer} {
 		r, a, _ := stream{hash: h, chunk: 10}.build(t)

@@ -76,7 +76,7 @@ func Body(r *http.Request, a *Auth, secretKey string) (io.Reader, int64, error) 
 		cr.init(body, declared)
 		if signed {
 			cr.signer = newChunkSigner(a, SigningKey(secretKey, a.Date, a.Region, a.Service))
-			cr.sum = sha256.New()
+			cr.chunks = make([]pendingChunk, 0, maxPendingChunks)
 		}
 		return cr, size, nil
 	case streamingECDSAPayload, streamingECDSAPayloadTrailer:
