@@ -95,11 +95,19 @@ func HasLength(r *http.Request) bool {
 // %20 and '+' as %2B.
 func URLEncode(s string) string {
 	const hex = "0123456789ABCDEF"
+	i := 0
+	for i < len(s) && urlSafe[s[i]] {
+		i++
+	}
+	if i == len(s) {
+		return s // the usual key: nothing to escape, nothing to allocate
+	}
 	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); i++ {
+	b.Grow(len(s) + 16)
+	b.WriteString(s[:i])
+	for ; i < len(s); i++ {
 		c := s[i]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-_.~/", c) >= 0 {
+		if urlSafe[c] {
 			b.WriteByte(c)
 			continue
 		}
@@ -109,6 +117,14 @@ func URLEncode(s string) string {
 	}
 	return b.String()
 }
+
+// urlSafe marks the bytes URLEncode keeps: letters, digits and "-_.~/".
+var urlSafe = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-_.~/", byte(c)) >= 0
+	}
+	return t
+}()
 
 // EscapePath percent-encodes a key for a URL path, keeping '/'.
 func EscapePath(key string) string {
