@@ -35,7 +35,7 @@ func (s *Store) ListObjects(ctx context.Context, bucket string, o ListOptions) (
 	if o.MaxKeys < 0 {
 		o.MaxKeys = 0
 	}
-	res := &ListResult{}
+	res := &ListResult{Objects: make([]*Object, 0, min(o.MaxKeys, 1000))}
 	base := objPrefix(bucket)
 	var last string
 	err := s.walk(base, o.Prefix, o.Delimiter, o.Marker, o.MaxKeys, func(key string, cp bool, val []byte) error {

@@ -495,6 +495,7 @@ func (c *call) listObjects() error {
 	}
 	out.IsTruncated = res.IsTruncated
 	withOwner := !v2 || c.q.Get("fetch-owner") == "true"
+	out.Contents = make([]xmlContents, 0, len(res.Objects))
 	for _, o := range res.Objects {
 		out.Contents = append(out.Contents, c.contents(b, o, enc, withOwner))
 	}
