@@ -59,9 +59,6 @@ var md5K8 = func() (k [64][8]uint32) {
 
 var md5Init = [4]uint32{0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476}
 
-// md5Zeros is the empty buffer and zero length of a marshalled crypto/md5.
-var md5Zeros [md5.BlockSize + 8]byte
-
 // laneJob is one stream's request to a combiner: hash the whole blocks in p
 // into d.s. wake receives once, when the job is done (lead false) or when
 // its goroutine is to take over as leader (lead true).
@@ -271,28 +268,39 @@ func newMD5() hash.Hash {
 	return d
 }
 
-// scalar hashes p (whole blocks) into d.s with crypto/md5: its marshalled
-// form is "md5\x01", the four state words big-endian, the 64-byte buffer
-// and the length big-endian (a multiple of 64 here, so the buffer is empty).
+// scalar hashes p (whole blocks) into d.s with crypto/md5.
 func (d *laneMD5) scalar(p []byte) {
-	b := append(d.scb[:0], "md5\x01"...)
-	for _, v := range d.s {
+	d.scb = scalarBlocks(d.sc, d.scb, "md5\x01", d.s[:], p)
+}
+
+// scalarBlocks hashes p, whole blocks, into the chaining value s with h, a
+// crypto/md5 or crypto/sha256 digest, by way of their marshalled form:
+// magic, the state words big-endian, the 64-byte buffer and the length
+// big-endian (a multiple of 64 here, so the buffer is empty). b is scratch
+// space, returned for the next call.
+func scalarBlocks(h hash.Hash, b []byte, magic string, s []uint32, p []byte) []byte {
+	b = append(b[:0], magic...)
+	for _, v := range s {
 		b = binary.BigEndian.AppendUint32(b, v)
 	}
-	b = append(b, md5Zeros[:]...)
-	if err := d.sc.(encoding.BinaryUnmarshaler).UnmarshalBinary(b); err != nil {
-		panic("checksum: crypto/md5 state: " + err.Error())
+	b = append(b, marshalZeros[:]...)
+	if err := h.(encoding.BinaryUnmarshaler).UnmarshalBinary(b); err != nil {
+		panic("checksum: " + magic[:3] + " state: " + err.Error())
 	}
-	d.sc.Write(p)
-	b, err := d.sc.(encoding.BinaryAppender).AppendBinary(b[:0])
-	if err != nil || len(b) < 20 {
-		panic("checksum: crypto/md5 state")
+	h.Write(p)
+	b, err := h.(encoding.BinaryAppender).AppendBinary(b[:0])
+	if err != nil || len(b) < len(magic)+4*len(s) {
+		panic("checksum: " + magic[:3] + " state")
 	}
-	for i := range d.s {
-		d.s[i] = binary.BigEndian.Uint32(b[4+4*i:])
+	for i := range s {
+		s[i] = binary.BigEndian.Uint32(b[len(magic)+4*i:])
 	}
-	d.scb = b
+	return b
 }
+
+// marshalZeros is the empty buffer and zero length of a marshalled
+// crypto/md5 or crypto/sha256 (both have 64-byte blocks).
+var marshalZeros [64 + 8]byte
 
 func (d *laneMD5) Reset() {
 	d.s = md5Init

@@ -2,7 +2,6 @@ package checksum
 
 import (
 	"crypto/sha256"
-	"encoding"
 	"encoding/binary"
 	"hash"
 	"sync"
@@ -180,9 +179,7 @@ func (b *SHA256Batch) lanes(jobs []shaJob) []shaJob {
 }
 
 // scalarSHA256 hashes whole blocks into a chaining value with crypto/sha256
-// (SHA-NI where the CPU has it): its marshalled form is "sha\x03", the
-// eight state words big-endian, the 64-byte buffer and the length
-// big-endian (a multiple of 64 here, so the buffer is empty).
+// (SHA-NI where the CPU has it).
 type scalarSHA256 struct {
 	h hash.Hash
 	b []byte
@@ -192,27 +189,7 @@ func (sc *scalarSHA256) blocks(s *[8]uint32, p []byte) {
 	if sc.h == nil {
 		sc.h = sha256.New()
 	}
-	b := append(sc.b[:0], "sha\x03"...)
-	for _, v := range s {
-		b = binary.BigEndian.AppendUint32(b, v)
-	}
-	b = append(b, sha256Zeros[:]...)
-	if err := sc.h.(encoding.BinaryUnmarshaler).UnmarshalBinary(b); err != nil {
-		panic("checksum: crypto/sha256 state: " + err.Error())
-	}
-	sc.h.Write(p)
-	b, err := sc.h.(encoding.BinaryAppender).AppendBinary(b[:0])
-	if err != nil || len(b) < 36 {
-		panic("checksum: crypto/sha256 state")
-	}
-	for i := range s {
-		s[i] = binary.BigEndian.Uint32(b[4+4*i:])
-	}
-	sc.b = b
+	sc.b = scalarBlocks(sc.h, sc.b, "sha\x03", s[:], p)
 }
 
 var scalarPool = sync.Pool{New: func() any { return new(scalarSHA256) }}
-
-// sha256Zeros is the empty buffer and zero length of a marshalled
-// crypto/sha256.
-var sha256Zeros [sha256.BlockSize + 8]byte

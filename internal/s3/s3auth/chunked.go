@@ -23,7 +23,8 @@ import (
 //
 // Signed bodies (STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]) must carry
 // a chunk-signature on every chunk, the final one included, and each is
-// checked before the Read that took the end of its chunk returns: HMAC-SHA256 under the request's signing
+// checked before the Read that took the end of its chunk returns:
+// HMAC-SHA256 under the request's signing
 // key of "AWS4-HMAC-SHA256-PAYLOAD", the request time and scope, the
 // previous signature (the first chunk's is the Authorization header's),
 // the hash of the empty string and the hash of the chunk's data. The
@@ -43,8 +44,9 @@ import (
 // the end of the body), and the SHA-256s of all the chunks one Read took
 // are computed together (checksum.SHA256Batch: a Read of 1 MiB holds
 // sixteen 64 KiB chunks, which AVX-512 hashes side by side at about twice
-// the speed of one after another). Unlike S3, which refuses a signed chunk under 8 KiB
-// other than the last (InvalidChunkSizeError), the reader takes chunks of
+// the speed of one after another). Unlike S3, which refuses a signed
+// chunk under 8 KiB other than the last (InvalidChunkSizeError), the
+// reader takes chunks of
 // any size: a tiny chunk costs the sender more bytes than it costs the
 // reader work.
 //
@@ -163,7 +165,7 @@ func (cr *ChunkedReader) Read(p []byte) (int, error) {
 				break
 			}
 		}
-		if len(cr.chunks) == cap(cr.chunks) && cr.signer != nil {
+		if len(cr.chunks) == cap(cr.chunks) { // unsigned: 0 == 0, and check does nothing
 			if err = cr.check(); err != nil {
 				break
 			}
