@@ -24,10 +24,10 @@ import (
 // Signed bodies (STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]) must carry
 // a chunk-signature on every chunk, the final one included, and each is
 // checked before the Read that took the end of its chunk returns:
-// HMAC-SHA256 under the request's signing
-// key of "AWS4-HMAC-SHA256-PAYLOAD", the request time and scope, the
-// previous signature (the first chunk's is the Authorization header's),
-// the hash of the empty string and the hash of the chunk's data. The
+// HMAC-SHA256 under the request's signing key of
+// "AWS4-HMAC-SHA256-PAYLOAD", the request time and scope, the previous
+// signature (the first chunk's is the Authorization header's), the hash
+// of the empty string and the hash of the chunk's data. The
 // trailing headers of STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER are
 // covered by x-amz-trailer-signature, "AWS4-HMAC-SHA256-TRAILER" over the
 // hash of the trailer lines, each followed by "\n". Unsigned bodies
@@ -46,9 +46,8 @@ import (
 // sixteen 64 KiB chunks, which AVX-512 hashes side by side at about twice
 // the speed of one after another). Unlike S3, which refuses a signed
 // chunk under 8 KiB other than the last (InvalidChunkSizeError), the
-// reader takes chunks of
-// any size: a tiny chunk costs the sender more bytes than it costs the
-// reader work.
+// reader takes chunks of any size: a tiny chunk costs the sender more
+// bytes than it costs the reader work.
 //
 // Errors are *Error values: ErrSignatureDoesNotMatch for a wrong chunk or
 // trailer signature, ErrIncompleteBody for broken framing, a truncated
@@ -165,7 +164,9 @@ func (cr *ChunkedReader) Read(p []byte) (int, error) {
 				break
 			}
 		}
-		if len(cr.chunks) == cap(cr.chunks) { // unsigned: 0 == 0, and check does nothing
+		// The queue of pending chunk signatures is full. Unsigned bodies
+		// queue nothing (len and cap 0), and check returns at once.
+		if len(cr.chunks) == cap(cr.chunks) {
 			if err = cr.check(); err != nil {
 				break
 			}
